@@ -25,4 +25,3 @@ if [ ! -f "$STAMP" ]; then
 fi
 export PATH="$ROOT/.venv/bin:$PATH"
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
-export MPLBACKEND="${MPLBACKEND:-Agg}"

@@ -97,7 +97,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    os.environ.setdefault("MPLBACKEND", "Agg")
     paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     if args.prefixes:
         paths = [p for p in paths if any(p.name.startswith(prefix) for prefix in args.prefixes)]

@@ -9,6 +9,7 @@ Modules:
     windowing: sliding windows as views, a windowed ``PyDataset``, splits, scaling.
     padding: padding and truncation, masks, bucketing by length.
     reduction: shorter sequences: truncate, summarize, sample, fold, hash, project.
+    sequence_length: autocorrelation and mutual information by lag, choosing a length.
     tbptt: truncated backpropagation through time with stateful Keras 3 LSTMs.
     encoder_decoder: LSTM autoencoders, classifiers on their code, seq2seq forecasters.
     layers: ``AttentionPooling``, ``VariationalLSTM``, ``WeightDropLSTM``,
@@ -28,6 +29,7 @@ from lstmkit import (
     layers,
     padding,
     reduction,
+    sequence_length,
     tbptt,
     tuning,
     windowing,
@@ -67,6 +69,7 @@ __all__ = [
     "reduction",
     "resident_memory_mb",
     "save_results",
+    "sequence_length",
     "set_seed",
     "tbptt",
     "truncate_sequences",

@@ -181,14 +181,31 @@ def check_array(
         )
     if result.ndim == 0 and min_length > 0 and ndim is None:
         raise ValueError(f"`{name}` must be an array, not a scalar. {received(**{name: array})}")
-    if not allow_nan and result.dtype.kind == "f" and not np.isfinite(result).all():
-        bad = int(np.size(result) - np.isfinite(result).sum())
+    if not allow_nan and result.dtype.kind == "f" and (bad := _count_non_finite(result)):
         raise ValueError(
             f"`{name}` must not contain NaN or infinite values. Received: {name} with "
             f"{bad} non-finite value(s) out of {result.size}. Fill or drop them first, "
             f"for example with `pandas.Series.interpolate()`."
         )
     return result
+
+
+_FINITE_CHECK_CHUNK = 1 << 16  # elements per chunk: the NaN check's scratch stays small
+
+
+def _count_non_finite(array: np.ndarray) -> int:
+    """Count NaN/inf values chunk by chunk along the first axis.
+
+    ``np.isfinite`` on the whole array would allocate a mask as large as the input; in
+    chunks the extra memory stays constant, so validating a long series stays cheap.
+    """
+    if array.ndim == 0:
+        return int(not np.isfinite(array))
+    rows = max(1, _FINITE_CHECK_CHUNK // max(1, array[0].size))
+    return sum(
+        int(part.size - np.count_nonzero(np.isfinite(part)))
+        for part in (array[start : start + rows] for start in range(0, len(array), rows))
+    )
 
 
 def check_same_length(first_name: str, first: Any, second_name: str, second: Any) -> None:

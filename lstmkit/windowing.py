@@ -46,31 +46,6 @@ __all__ = [
 ]
 
 
-_FINITE_CHECK_CHUNK = 1 << 16  # elements per chunk: the NaN check's scratch stays small
-
-
-def _check_finite_array(array: Any, name: str, *, ndim: Any = None) -> np.ndarray:
-    """``check_array`` with the NaN check done in chunks along the first axis.
-
-    ``check_array`` builds a boolean mask as large as the array to look for NaN; checking
-    chunk by chunk keeps window creation in constant extra memory for any series length.
-    """
-    array = check_array(array, name, ndim=ndim, allow_nan=True)
-    if array.dtype.kind == "f" and array.ndim >= 1:
-        rows = max(1, _FINITE_CHECK_CHUNK // max(1, array[0].size))
-        bad = sum(
-            int(part.size - np.count_nonzero(np.isfinite(part)))
-            for part in (array[start : start + rows] for start in range(0, len(array), rows))
-        )
-        if bad:
-            raise ValueError(
-                f"`{name}` must not contain NaN or infinite values. Received: {name} with "
-                f"{bad} non-finite value(s) out of {array.size}. Fill or drop them first, "
-                f"for example with `pandas.Series.interpolate()`."
-            )
-    return array
-
-
 def _check_window_arguments(
     num_steps: int, window_length: Any, stride: Any, horizon: Any
 ) -> tuple[int, int, int]:
@@ -167,10 +142,10 @@ def make_windows(
         >>> np.shares_memory(windows, series)  # a view, not a copy
         True
     """
-    series = _check_finite_array(series, "series", ndim=(1, 2))
+    series = check_array(series, "series", ndim=(1, 2))
     window_length, stride, horizon = _check_window_arguments(len(series), window_length, stride, horizon)
     if targets is not None:
-        targets = _check_finite_array(targets, "targets")
+        targets = check_array(targets, "targets")
         check_same_length("series", series, "targets", targets)
     num_windows = (len(series) - window_length - horizon) // stride + 1
     windows = sliding_window_view(series, window_length, axis=0)
@@ -249,7 +224,7 @@ class WindowDataset(keras.utils.PyDataset):
         shuffle_seed: int | None = None,
         **kwargs: Any,
     ) -> None:
-        series = _check_finite_array(series, "series", ndim=(1, 2))
+        series = check_array(series, "series", ndim=(1, 2))
         batch_size = check_int(batch_size, "batch_size", minimum=1)
         if shuffle_seed is not None:
             check_random_state(shuffle_seed, "shuffle_seed")

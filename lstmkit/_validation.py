@@ -201,6 +201,8 @@ def _count_non_finite(array: np.ndarray) -> int:
     """
     if array.ndim == 0:
         return int(not np.isfinite(array))
+    if array.size == 0:
+        return 0
     rows = max(1, _FINITE_CHECK_CHUNK // max(1, array[0].size))
     return sum(
         int(part.size - np.count_nonzero(np.isfinite(part)))

@@ -9,7 +9,8 @@ Compares, on the same data, units and batches:
 Each model first runs one warm-up epoch (tracing, excluded); then the models take turns,
 one epoch each, ``--repeats`` times (the order reversed every other round), so a noisy
 neighbour on a shared machine slows all of them alike; the median epoch is reported, and
-the fastest epoch too (``*_min_ratio``), which is the least disturbed by other work. Prints a table and, last, one JSON line with
+the fastest epoch too (``*_min_ratio``), which is the least disturbed by other work.
+Prints a table and, last, one JSON line with
 ``weight_dropped_ratio``, ``variational_ratio`` and ``keras_recurrent_dropout_ratio``
 (median epoch time over the plain LSTM's). If TensorFlow sees a GPU, the same
 measurement is repeated there under ``gpu_*`` keys.

@@ -17,8 +17,8 @@ median reported (the fastest too). If the first pass takes longer than
 ``--single-pass-above`` seconds, it is the figure (tracing is then a small part of
 it) and no other pass runs. A
 case that runs past ``--case-timeout`` seconds, or fails (out of memory), is reported as
-skipped. Both use ``jit_compile=False``: XLA made per-step-output LSTMs several times
-slower here (DESIGN.md).
+skipped. Both use ``jit_compile=False``: compiling with XLA made LSTMs that return one
+output per step several times slower on this kind of machine.
 
 Prints a table, then one JSON line with the figures, including
 ``tbptt_memory_ratio_50k_vs_2k`` (truncated BPTT's peak at 50k steps over its peak at
@@ -58,17 +58,21 @@ def run_case(method: str, length: int, single_pass_above: float) -> dict[str, ob
     x = rng.normal(size=(BATCH_SIZE, length, 1)).astype("float32")
     y = np.concatenate([np.zeros((BATCH_SIZE, 1, 1), "float32"), x[:, :-1]], axis=1)
     if method == "full":
-        model = keras.Sequential([
-            keras.Input((length, 1)),
-            keras.layers.LSTM(UNITS, return_sequences=True),
-            keras.layers.Dense(1),
-        ])
+        model = keras.Sequential(
+            [
+                keras.Input((length, 1)),
+                keras.layers.LSTM(UNITS, return_sequences=True),
+                keras.layers.Dense(1),
+            ]
+        )
     else:
-        model = keras.Sequential([
-            keras.Input(batch_shape=(BATCH_SIZE, CHUNK_LENGTH, 1)),
-            keras.layers.LSTM(UNITS, stateful=True, return_sequences=True),
-            keras.layers.Dense(1),
-        ])
+        model = keras.Sequential(
+            [
+                keras.Input(batch_shape=(BATCH_SIZE, CHUNK_LENGTH, 1)),
+                keras.layers.LSTM(UNITS, stateful=True, return_sequences=True),
+                keras.layers.Dense(1),
+            ]
+        )
     model.compile(keras.optimizers.Adam(1e-3), "mse", jit_compile=False)
     trainer = tbptt.TruncatedBPTTTrainer(model) if method == "tbptt" else None
 
@@ -103,21 +107,32 @@ def run_case(method: str, length: int, single_pass_above: float) -> dict[str, ob
 
 def spawn(method: str, length: int, arguments: argparse.Namespace) -> dict[str, object]:
     command = [
-        sys.executable, __file__, "--child", method, str(length),
-        "--single-pass-above", str(arguments.single_pass_above),
+        sys.executable,
+        __file__,
+        "--child",
+        method,
+        str(length),
+        "--single-pass-above",
+        str(arguments.single_pass_above),
     ]
     try:
         done = subprocess.run(
             command, capture_output=True, text=True, timeout=arguments.case_timeout, check=False
         )
     except subprocess.TimeoutExpired:
-        return {"method": method, "length": length,
-                "skipped": f"over {arguments.case_timeout} s (time limit)"}
+        return {
+            "method": method,
+            "length": length,
+            "skipped": f"over {arguments.case_timeout} s (time limit)",
+        }
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:
         reason = (done.stderr.strip().splitlines() or ["no output"])[-1][:120]
-        return {"method": method, "length": length,
-                "skipped": f"failed (exit {done.returncode}): {reason}"}
+        return {
+            "method": method,
+            "length": length,
+            "skipped": f"failed (exit {done.returncode}): {reason}",
+        }
     return json.loads(lines[-1])
 
 
@@ -127,8 +142,10 @@ def table(cases: list[dict[str, object]]) -> str:
     ]
     for case in cases:
         if "skipped" in case:
-            lines.append(f"{case['method']:<8}{case['length']:>8}{'-':>10}{'-':>10}{'-':>10}  "
-                         f"skipped: {case['skipped']}")
+            lines.append(
+                f"{case['method']:<8}{case['length']:>8}{'-':>10}{'-':>10}{'-':>10}  "
+                f"skipped: {case['skipped']}"
+            )
             continue
         note = "single pass incl. tracing" if case["timed_first_pass"] else ""
         if case["seconds_per_pass"] > 60:
@@ -163,19 +180,27 @@ def summary(cases: list[dict[str, object]], lengths: list[int], total: float) ->
     shortest, longest = min(lengths), max(lengths)
     name = f"{longest // 1000}k_vs_{shortest // 1000}k"
     if ("tbptt", shortest) in found and ("tbptt", longest) in found:
-        ratio = found["tbptt", longest]["peak_memory_mb"] / max(found["tbptt", shortest]["peak_memory_mb"], 1.0)
+        ratio = found["tbptt", longest]["peak_memory_mb"] / max(
+            found["tbptt", shortest]["peak_memory_mb"], 1.0
+        )
         result[f"tbptt_memory_ratio_{name}"] = round(ratio, 3)
         result["tbptt_memory_within_1_25x"] = bool(ratio <= 1.25)
     full = sorted(length for method, length in found if method == "full")
     if len(full) >= 2:
         result[f"full_memory_ratio_{full[-1] // 1000}k_vs_{full[0] // 1000}k"] = round(
-            found["full", full[-1]]["peak_memory_mb"] / max(found["full", full[0]]["peak_memory_mb"], 1.0), 3
+            found["full", full[-1]]["peak_memory_mb"]
+            / max(found["full", full[0]]["peak_memory_mb"], 1.0),
+            3,
         )
     if ("tbptt", shortest) in found and ("full", shortest) in found:
-        ratio = (found["tbptt", shortest]["microseconds_per_step"]
-                 / found["full", shortest]["microseconds_per_step"])
-        fastest = (found["tbptt", shortest]["fastest_microseconds_per_step"]
-                   / found["full", shortest]["fastest_microseconds_per_step"])
+        ratio = (
+            found["tbptt", shortest]["microseconds_per_step"]
+            / found["full", shortest]["microseconds_per_step"]
+        )
+        fastest = (
+            found["tbptt", shortest]["fastest_microseconds_per_step"]
+            / found["full", shortest]["fastest_microseconds_per_step"]
+        )
         result[f"tbptt_time_per_step_ratio_vs_full_{shortest // 1000}k"] = round(ratio, 3)
         result[f"tbptt_fastest_time_per_step_ratio_vs_full_{shortest // 1000}k"] = round(fastest, 3)
         result["tbptt_time_within_1_5x"] = bool(ratio <= 1.5)
@@ -186,8 +211,12 @@ def summary(cases: list[dict[str, object]], lengths: list[int], total: float) ->
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lengths", type=int, nargs="+", default=[2000, 10000, 50000])
-    parser.add_argument("--case-timeout", type=float, default=150.0,
-                        help="seconds before a case is stopped and reported as skipped")
+    parser.add_argument(
+        "--case-timeout",
+        type=float,
+        default=150.0,
+        help="seconds before a case is stopped and reported as skipped",
+    )
     parser.add_argument("--single-pass-above", type=float, default=20.0)
     parser.add_argument("--child", nargs=2, metavar=("METHOD", "LENGTH"), help=argparse.SUPPRESS)
     arguments = parser.parse_args()

@@ -81,7 +81,9 @@ def _lstmkit(series, args, traced):
     trace = _Traced() if traced else _Untraced()
     with trace:
         start = time.perf_counter()
-        dataset = WindowDataset(series, window_length=args.window_length, horizon=1, batch_size=args.batch_size)
+        dataset = WindowDataset(
+            series, window_length=args.window_length, horizon=1, batch_size=args.batch_size
+        )
         create_s = time.perf_counter() - start
     create_trace = trace.peak_mb
     trace = _Traced() if traced else _Untraced()
@@ -111,7 +113,12 @@ def _lstmkit_shuffled(series, args):
 
     start = time.perf_counter()
     shuffled = WindowDataset(
-        series, window_length=args.window_length, horizon=1, batch_size=args.batch_size, shuffle_seed=0
+        series,
+        window_length=args.window_length,
+        horizon=1,
+        batch_size=args.batch_size,
+        shuffle=True,
+        seed=0,
     )
     for index in range(len(shuffled)):
         shuffled[index]
@@ -130,8 +137,11 @@ def _keras(series, args, traced):
     with trace:
         start = time.perf_counter()
         dataset = keras.utils.timeseries_dataset_from_array(
-            series[:-1], targets=series[window_length:], sequence_length=window_length,
-            batch_size=args.batch_size, shuffle=False,
+            series[:-1],
+            targets=series[window_length:],
+            sequence_length=window_length,
+            batch_size=args.batch_size,
+            shuffle=False,
         )
         create_s = time.perf_counter() - start
     create_trace = trace.peak_mb
@@ -168,7 +178,10 @@ def _naive(series, args, traced):
     trace = _Traced() if traced else _Untraced()
     with trace:
         start = time.perf_counter()
-        windows = [part[start_step : start_step + window_length].copy() for start_step in range(num_windows)]
+        windows = [
+            part[start_step : start_step + window_length].copy()
+            for start_step in range(num_windows)
+        ]
         targets = [part[start_step + window_length] for start_step in range(num_windows)]
         create_s = time.perf_counter() - start
     create_trace = trace.peak_mb
@@ -216,17 +229,25 @@ def run_case(name: str, args: argparse.Namespace) -> dict:
     traced = function(series, args, traced=True)
     result["create_tracemalloc_mb"] = traced["create_tracemalloc_mb"]
     result["epoch_tracemalloc_mb"] = traced["epoch_tracemalloc_mb"]
-    result["tracemalloc_peak_mb"] = max(traced["create_tracemalloc_mb"], traced["epoch_tracemalloc_mb"])
+    result["tracemalloc_peak_mb"] = max(
+        traced["create_tracemalloc_mb"], traced["epoch_tracemalloc_mb"]
+    )
     return result
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--num-points", type=int, default=1_000_000)
     parser.add_argument("--window-length", type=int, default=256)
     parser.add_argument("--batch-size", type=int, default=256)
-    parser.add_argument("--keras-batches", type=int, default=600, help="batches Keras iterates before extrapolating")
-    parser.add_argument("--naive-fraction", type=float, default=0.1, help="share of the series the loop copies")
+    parser.add_argument(
+        "--keras-batches", type=int, default=600, help="batches Keras iterates before extrapolating"
+    )
+    parser.add_argument(
+        "--naive-fraction", type=float, default=0.1, help="share of the series the loop copies"
+    )
     parser.add_argument("--case", choices=CASES, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -237,8 +258,10 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     results = {}
     forwarded = [
-        f"--num-points={args.num_points}", f"--window-length={args.window_length}",
-        f"--batch-size={args.batch_size}", f"--keras-batches={args.keras_batches}",
+        f"--num-points={args.num_points}",
+        f"--window-length={args.window_length}",
+        f"--batch-size={args.batch_size}",
+        f"--keras-batches={args.keras_batches}",
         f"--naive-fraction={args.naive_fraction}",
     ]
     environment = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
@@ -246,7 +269,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"running {name} in a fresh process ...", flush=True)
         completed = subprocess.run(
             [sys.executable, __file__, "--case", name, *forwarded],
-            capture_output=True, text=True, check=False, env=environment,
+            capture_output=True,
+            text=True,
+            check=False,
+            env=environment,
         )
         if completed.returncode != 0:
             print(completed.stdout + completed.stderr, file=sys.stderr)
@@ -256,10 +282,14 @@ def main(argv: list[str] | None = None) -> int:
     ours, keras_result, naive = results["lstmkit"], results["keras"], results["naive"]
     print(
         f"\n{args.num_points:,} float32 points, window {args.window_length}, stride 1, horizon 1, "
-        f"batch {args.batch_size}: {ours['num_windows']:,} windows, {ours['num_batches']:,} batches "
+        f"batch {args.batch_size}: {ours['num_windows']:,} windows, "
+        f"{ours['num_batches']:,} batches "
         f"of shape {tuple(ours['batch_shape'])}\n"
     )
-    header = f"| {'approach':<37} | create (s) | epoch (s) | tracemalloc peak (MiB) | RSS peak extra (MiB) |"
+    header = (
+        f"| {'approach':<37} | create (s) | epoch (s) | tracemalloc peak (MiB) "
+        "| RSS peak extra (MiB) |"
+    )
     print(header)
     print("|" + "|".join("-" * len(part) for part in header[1:-1].split("|")) + "|")
     labels = {
@@ -276,11 +306,13 @@ def main(argv: list[str] | None = None) -> int:
         )
     print(
         f"\nlstmkit, shuffled order (seeded): create + epoch {ours['shuffled_epoch_s']:.2f} s, "
-        f"RSS peak extra {ours['shuffled_rss_peak_extra_mb']:.1f} MiB (the permutation: 8 bytes per window)"
+        f"RSS peak extra {ours['shuffled_rss_peak_extra_mb']:.1f} MiB "
+        "(the permutation: 8 bytes per window)"
     )
     if keras_result["extrapolated"]:
         print(
-            f"* keras: timed {keras_result['batches_timed']} of {keras_result['num_batches']} batches "
+            f"* keras: timed {keras_result['batches_timed']} of "
+            f"{keras_result['num_batches']} batches "
             f"(first batch {keras_result['first_batch_s']:.2f} s) and extrapolated to one epoch."
         )
     if naive["extrapolated"]:

@@ -72,7 +72,9 @@ class IndexBatchDataset(keras.utils.PyDataset):
         self.seed = seed
         self.generator = check_random_state(seed)
         super().__init__(**kwargs)
-        self.order = np.arange(self.num_items)
+        # In order, batch i is items [i * batch_size, ...): no index array of num_items
+        # (16 MB for 2 million windows) is needed until shuffling asks for one.
+        self.order: np.ndarray | None = None
         self.on_epoch_end()
 
     def __len__(self) -> int:
@@ -93,6 +95,8 @@ class IndexBatchDataset(keras.utils.PyDataset):
     def batch_indices(self, index: int) -> np.ndarray:
         """The item indices of batch ``index`` in the current epoch's order."""
         start = index * self.batch_size
+        if self.order is None:
+            return np.arange(start, min(start + self.batch_size, self.num_items))
         return self.order[start : start + self.batch_size]
 
     def __getitem__(self, index: int) -> Any:

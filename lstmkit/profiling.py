@@ -75,7 +75,9 @@ class measure:
     """
 
     def __init__(self, *, interval: float = 0.005) -> None:
-        self.interval = check_float(interval, "interval", minimum=0, include_minimum=False, maximum=10)
+        self.interval = check_float(
+            interval, "interval", minimum=0, include_minimum=False, maximum=10
+        )
         self.seconds = float("nan")
         self.peak_memory_mb = float("nan")
         self.start_memory_mb = float("nan")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import platform
 import sys
@@ -49,6 +50,14 @@ def set_seed(seed: int = 42, *, use_deterministic_ops: bool = False) -> int:
 def environment_report() -> dict[str, str]:
     """Return the versions that decide whether a notebook's results reproduce.
 
+    Print it in a notebook's setup cell so a reader can compare their stack with the
+    one that produced the outputs.
+
+    Returns:
+        A dict of strings: ``python``, ``platform``, ``numpy``, ``keras``,
+        ``keras_backend``, ``in_colab``, ``tensorflow`` (with that backend),
+        ``accelerator`` (``"CPU"`` or ``"<n> GPU(s)"``) and ``lstmkit``.
+
     Example:
         >>> import lstmkit as lk
         >>> report = lk.environment_report()
@@ -75,7 +84,13 @@ def environment_report() -> dict[str, str]:
         if gpus:
             accelerator = f"{len(gpus)} GPU(s)"
     report["accelerator"] = accelerator
-    from lstmkit import __version__
-
-    report["lstmkit"] = __version__
+    report["lstmkit"] = _installed_version()
     return report
+
+
+def _installed_version() -> str:
+    """lstmkit's version from the installed package metadata (no import of the package)."""
+    try:
+        return importlib.metadata.version("lstmkit")
+    except importlib.metadata.PackageNotFoundError:  # run from a source tree, not installed
+        return "unknown (not installed)"

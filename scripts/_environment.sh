@@ -1,6 +1,8 @@
-# Sourced by scripts/test.sh and scripts/notebooks.sh: make ./.venv and install the
-# tested environment into it. Idempotent: pip runs again only when requirements.txt or
-# pyproject.toml changed since the last successful install.
+# Sourced by scripts/test.sh, scripts/notebooks.sh and scripts/build_site.sh. Defines
+# make_env and makes the newest tested stack, ./.venv from requirements.txt; the scripts
+# that need Colab's stack call `make_env .venv-colab requirements-colab.txt` themselves.
+# Idempotent: pip runs again only when the requirements file or pyproject.toml changed
+# since the last successful install into that environment.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -10,18 +12,43 @@ if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null
     echo "Set PYTHON=/path/to/python3.1x and run again." >&2
     exit 1
 fi
-if [ ! -x .venv/bin/python ]; then
-    echo "==> creating .venv with $("$PYTHON" --version)"
-    "$PYTHON" -m venv .venv
-fi
-STAMP=".venv/.stamp-$(cat requirements.txt pyproject.toml | sha256sum | cut -c1-16)"
-if [ ! -f "$STAMP" ]; then
-    echo "==> installing requirements.txt and lstmkit into .venv (first run: a few minutes)"
-    .venv/bin/python -m pip install --quiet --upgrade pip
-    .venv/bin/python -m pip install --quiet -r requirements.txt
-    .venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
-    rm -f .venv/.stamp-*
-    touch "$STAMP"
-fi
+
+# make_env VENV REQUIREMENTS: create VENV with $PYTHON, install REQUIREMENTS and lstmkit
+# (editable, no dependencies: the requirements file pins them) into it, once.
+make_env() {
+    local venv="$1" requirements="$2"
+    if [ ! -x "$venv/bin/python" ]; then
+        echo "==> creating $venv with $("$PYTHON" --version)"
+        "$PYTHON" -m venv "$venv"
+        echo "*" > "$venv/.gitignore"  # never committed, whatever .gitignore says
+    fi
+    local stamp
+    stamp="$venv/.stamp-$(cat "$requirements" pyproject.toml | sha256sum | cut -c1-16)"
+    if [ ! -f "$stamp" ]; then
+        echo "==> installing $requirements and lstmkit into $venv (first run: a few minutes)"
+        "$venv/bin/python" -m pip install --quiet --upgrade pip
+        "$venv/bin/python" -m pip install --quiet -r "$requirements"
+        "$venv/bin/python" -m pip install --quiet --no-deps --no-build-isolation -e .
+        rm -f "$venv"/.stamp-*
+        touch "$stamp"
+    fi
+}
+
+# use_mask_guard DIR: notebook kernels started after this (nbval, nbclient) run
+# tests/cudnn_mask_guard.py first, which fails a cell that feeds an LSTM/GRU a mask the
+# GPU's cuDNN kernel would refuse. Uses DIR as IPython's settings folder.
+use_mask_guard() {
+    export IPYTHONDIR="$1"
+    mkdir -p "$IPYTHONDIR/profile_default/startup"
+    cat > "$IPYTHONDIR/profile_default/startup/00_cudnn_mask_guard.py" <<GUARD
+import sys
+sys.path.insert(0, "$ROOT/tests")
+import cudnn_mask_guard
+cudnn_mask_guard.install()
+sys.path.remove("$ROOT/tests")
+GUARD
+}
+
+make_env .venv requirements.txt
 export PATH="$ROOT/.venv/bin:$PATH"
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"

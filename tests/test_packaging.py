@@ -35,10 +35,22 @@ def wheel(tmp_path_factory):
 def test_wheel_carries_the_data_and_the_layers(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     assert "lstmkit/_data/README.md" in names
-    data_files = [n for n in names if n.startswith("lstmkit/_data/") and n.endswith((".npz", ".gz"))]
+    data_files = [
+        n for n in names if n.startswith("lstmkit/_data/") and n.endswith((".npz", ".gz"))
+    ]
     assert len(data_files) >= 8, data_files
+    # Every data file of the repository's data/ folder, and nothing else, is in lstmkit/_data.
+    bundled = {p.name for p in (ROOT / "data").iterdir() if p.suffix in (".npz", ".gz")}
+    assert {n.rsplit("/", 1)[1] for n in data_files} == bundled
     assert "lstmkit/layers/__init__.py" in names
-    assert not any(n.startswith(("tests/", "notebooks/", "benchmarks/")) for n in names)
+    assert "lstmkit/datasets/__init__.py" in names and "lstmkit/datasets/_files.py" in names
+    assert "lstmkit/_validation/__init__.py" in names
+    # The build script stays in the repository: it is not part of the installed package.
+    assert not any(n.endswith(("build.py", "build_data.py")) for n in names), names
+    assert not any(
+        n.startswith(("tests/", "notebooks/", "benchmarks/", "scripts/", "data/", "datasets/"))
+        for n in names
+    )
 
 
 def test_installed_wheel_loads_every_dataset_without_network(wheel, tmp_path):
@@ -54,7 +66,8 @@ def test_installed_wheel_loads_every_dataset_without_network(wheel, tmp_path):
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         check=True, capture_output=True, text=True,
     ).stdout.strip()
-    Path(child_site, "borrowed_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    borrowed = sysconfig.get_paths()["purelib"] + "\n"
+    Path(child_site, "borrowed_dependencies.pth").write_text(borrowed)
     script = textwrap.dedent(
         f"""
         import socket
@@ -71,7 +84,8 @@ def test_installed_wheel_loads_every_dataset_without_network(wheel, tmp_path):
 
         assert lstmkit.__file__.startswith({str(environment)!r}), lstmkit.__file__
         loaders = [name for name, f in inspect.getmembers(datasets, inspect.isfunction)
-                   if name.startswith("load_") and f.__module__ == datasets.__name__]
+                   if name.startswith("load_")
+                   and f.__module__.startswith(datasets.__name__ + ".")]
         assert len(loaders) >= 8, loaders
         for name in loaders:
             getattr(datasets, name)()
@@ -84,3 +98,14 @@ def test_installed_wheel_loads_every_dataset_without_network(wheel, tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.count("loaded ") >= 8
+
+
+def test_every_package_folder_is_listed_in_pyproject():
+    tomllib = pytest.importorskip("tomllib")
+    settings = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    listed = set(settings["packages"])
+    folders = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for init in (ROOT / "lstmkit").rglob("__init__.py")
+    }
+    assert folders | {"lstmkit._data"} == listed

@@ -12,7 +12,12 @@ user-given sizes call :func:`check_allocation` first, so an impossible size is a
 ``ValueError`` naming the argument rather than a ``MemoryError`` or a hang.
 """
 
-from lstmkit._validation.arrays import available_memory_bytes, check_allocation, check_array, check_same_length
+from lstmkit._validation.arrays import (
+    available_memory_bytes,
+    check_allocation,
+    check_array,
+    check_same_length,
+)
 from lstmkit._validation.imports import import_optional
 from lstmkit._validation.scalars import (
     check_bool,

@@ -67,7 +67,8 @@ def check_int(
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         expected = "an integer"
-        raise TypeError(message(name, expected, value, hint or f"Pass a whole number for `{name}`."))
+        fix = hint or f"Pass a whole number for `{name}`."
+        raise TypeError(message(name, expected, value, fix))
     value = int(value)
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
         if minimum is not None and maximum is not None:

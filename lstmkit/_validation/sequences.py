@@ -106,7 +106,7 @@ def _check_integer(array: np.ndarray, name: str) -> None:
         )
     if array.size and array.min() < 0:
         raise ValueError(
-            f"`{name}` must hold token ids >= 0. Received: {name} with minimum "
+            f"`{name}` must hold token ids >= 0. Received: a smallest id of "
             f"{array.min()}. Reserve 0 for padding and number tokens from 1."
         )
 

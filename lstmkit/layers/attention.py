@@ -9,6 +9,7 @@ and returns the weighted average. The weights are a picture of where the model l
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import keras
 from keras import ops
@@ -100,7 +101,14 @@ class AttentionPooling(keras.layers.Layer):
         (None, 1)
     """
 
-    def __init__(self, score="additive", *, units=None, entropy_regularization=0.0, **kwargs):
+    def __init__(
+        self,
+        score: str = "additive",
+        *,
+        units: int | None = None,
+        entropy_regularization: float = 0.0,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.score = check_option(score, "score", SCORES)
         if units is not None:
@@ -123,7 +131,7 @@ class AttentionPooling(keras.layers.Layer):
         self.supports_masking = True
         self.input_spec = keras.layers.InputSpec(ndim=3)
 
-    def build(self, input_shape):
+    def build(self, input_shape: tuple) -> None:
         features = input_shape[-1]
         if features is None:
             raise ValueError(
@@ -146,7 +154,7 @@ class AttentionPooling(keras.layers.Layer):
             )
         self.input_spec = keras.layers.InputSpec(ndim=3, axes={-1: features})
 
-    def _scores(self, inputs):
+    def _scores(self, inputs: Any) -> Any:
         """Unnormalized scores, shape (batch, steps), in the compute dtype."""
         if self.score == "additive":
             hidden = ops.tanh(ops.matmul(inputs, self.kernel) + self.bias)
@@ -154,7 +162,9 @@ class AttentionPooling(keras.layers.Layer):
         scale = ops.cast(1.0 / math.sqrt(inputs.shape[-1]), inputs.dtype)
         return ops.matmul(inputs, self.query) * scale
 
-    def call(self, inputs, mask=None, return_attention_scores=False):
+    def call(
+        self, inputs: Any, mask: Any = None, return_attention_scores: bool = False
+    ) -> Any:
         scores = ops.cast(self._scores(inputs), "float32")
         values = ops.cast(inputs, "float32")
         if mask is None:
@@ -188,20 +198,24 @@ class AttentionPooling(keras.layers.Layer):
             return pooled, ops.cast(weights, self.compute_dtype)
         return pooled
 
-    def compute_mask(self, inputs, mask=None):
+    def compute_mask(self, inputs: Any, mask: Any = None) -> None:
         return None
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
         return (input_shape[0], input_shape[-1])
 
-    def compute_output_spec(self, inputs, mask=None, return_attention_scores=False):
-        pooled = keras.KerasTensor(self.compute_output_shape(inputs.shape), dtype=self.compute_dtype)
+    def compute_output_spec(
+        self, inputs: Any, mask: Any = None, return_attention_scores: bool = False
+    ) -> Any:
+        pooled = keras.KerasTensor(
+            self.compute_output_shape(inputs.shape), dtype=self.compute_dtype
+        )
         if return_attention_scores:
             weights = keras.KerasTensor(inputs.shape[:2], dtype=self.compute_dtype)
             return pooled, weights
         return pooled
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         config = super().get_config()
         config.update(
             {

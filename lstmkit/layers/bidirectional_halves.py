@@ -17,6 +17,7 @@ vectors.
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import keras
 from keras import ops
@@ -72,7 +73,11 @@ class BidirectionalHalves(keras.layers.Layer):
         **kwargs: base layer arguments such as ``name`` and ``dtype``.
 
     Call arguments:
-        inputs: a float tensor of shape ``(batch, steps, features)`` with ``steps >= 2``.
+        inputs: a float tensor of shape ``(batch, steps, features)``. A model built
+            with a fixed ``steps`` needs ``steps >= 2``. With a free time axis
+            (``keras.Input((None, features))``, as with bucketed batches) a batch of
+            1-step sequences is accepted: the backward half is empty and contributes
+            its initial state, zeros, like a half that holds only padding.
         mask: optional boolean tensor ``(batch, steps)``, ``True`` on real steps.
         training: passed to both directions (it switches the wrapped layer's dropout).
 
@@ -104,7 +109,9 @@ class BidirectionalHalves(keras.layers.Layer):
         True
     """
 
-    def __init__(self, layer, merge_mode="concat", **kwargs):
+    def __init__(
+        self, layer: keras.layers.RNN, merge_mode: str = "concat", **kwargs: Any
+    ) -> None:
         _check_recurrent_layer(layer)
         self.merge_mode = check_option(merge_mode, "merge_mode", MERGE_MODES)
         super().__init__(**kwargs)
@@ -115,11 +122,11 @@ class BidirectionalHalves(keras.layers.Layer):
         self.supports_masking = True
         self.input_spec = keras.layers.InputSpec(ndim=3)
 
-    def _split_point(self, steps):
+    def _split_point(self, steps: Any) -> Any:
         """Where the first half ends: ceil(steps / 2) (works for a symbolic length too)."""
         return (steps + 1) // 2
 
-    def build(self, input_shape):
+    def build(self, input_shape: tuple) -> None:
         steps = input_shape[1]
         if steps is not None and steps < 2:
             raise ValueError(
@@ -132,16 +139,35 @@ class BidirectionalHalves(keras.layers.Layer):
         self.forward_layer.build((input_shape[0], first, input_shape[2]))
         self.backward_layer.build((input_shape[0], second, input_shape[2]))
 
-    def call(self, inputs, mask=None, training=None):
+    def call(self, inputs: Any, mask: Any = None, training: bool | None = None) -> Any:
         steps = inputs.shape[1]
-        if steps is None:
-            steps = ops.shape(inputs)[1]
-        middle = self._split_point(steps)
+        if steps is not None and steps < 2:
+            # A model built for a free length met a 1-step batch whose length is known
+            # while tracing: the backward half is empty, so it keeps its initial state.
+            forward = self.forward_layer(inputs, mask=mask, training=training)
+            return self._merge(forward, ops.zeros_like(forward))
+        middle = self._split_point(ops.shape(inputs)[1] if steps is None else steps)
         first_mask = second_mask = None
         if mask is not None:
             first_mask, second_mask = mask[:, :middle], mask[:, middle:]
         forward = self.forward_layer(inputs[:, :middle], mask=first_mask, training=training)
-        backward = self.backward_layer(inputs[:, middle:], mask=second_mask, training=training)
+        second = inputs[:, middle:]
+        if steps is None:
+            # The length is only known at run time and may be 1 (a bucket of 1-step
+            # sequences), which leaves the second half empty: the recurrent layer cannot
+            # run over 0 steps. Append one masked step; masked steps keep the state, so
+            # the result is unchanged for longer inputs and is the initial state, zeros,
+            # for an empty half (as for a half that holds only padding).
+            if second_mask is None:
+                second_mask = ops.ones_like(second[:, :, 0], dtype="bool")
+            second = ops.concatenate([second, ops.zeros_like(inputs[:, :1])], axis=1)
+            second_mask = ops.concatenate(
+                [ops.cast(second_mask, "bool"), mask_column(inputs)], axis=1
+            )
+        backward = self.backward_layer(second, mask=second_mask, training=training)
+        return self._merge(forward, backward)
+
+    def _merge(self, forward: Any, backward: Any) -> Any:
         forward = ops.cast(forward, self.compute_dtype)
         backward = ops.cast(backward, self.compute_dtype)
         if self.merge_mode == "concat":
@@ -152,16 +178,16 @@ class BidirectionalHalves(keras.layers.Layer):
             return (forward + backward) / 2
         return forward * backward
 
-    def compute_mask(self, inputs, mask=None):
+    def compute_mask(self, inputs: Any, mask: Any = None) -> None:
         return None
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
         units = self.forward_layer.compute_output_shape(input_shape)[-1]
         if self.merge_mode == "concat" and units is not None:
             units *= 2
         return (input_shape[0], units)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         config = super().get_config()
         layer = keras.saving.serialize_keras_object(self.forward_layer)
         name = layer["config"]["name"]
@@ -170,7 +196,9 @@ class BidirectionalHalves(keras.layers.Layer):
         return config
 
     @classmethod
-    def from_config(cls, config, custom_objects=None):
+    def from_config(
+        cls, config: dict[str, Any], custom_objects: dict[str, Any] | None = None
+    ) -> BidirectionalHalves:
         config = copy.deepcopy(config)
         config["layer"] = keras.saving.deserialize_keras_object(
             config["layer"], custom_objects=custom_objects
@@ -178,7 +206,12 @@ class BidirectionalHalves(keras.layers.Layer):
         return cls(**config)
 
 
-def _check_recurrent_layer(layer):
+def mask_column(inputs: Any) -> Any:
+    """A boolean ``(batch, 1)`` column of False, for one masked step."""
+    return ops.zeros_like(inputs[:, :1, 0], dtype="bool")
+
+
+def _check_recurrent_layer(layer: Any) -> None:
     if not isinstance(layer, keras.layers.RNN):
         raise TypeError(
             "`layer` must be a Keras recurrent layer (an instance of keras.layers.RNN, such "
@@ -206,7 +239,7 @@ def _check_recurrent_layer(layer):
             )
 
 
-def _copy_layer(layer, *, prefix, go_backwards):
+def _copy_layer(layer: keras.layers.RNN, *, prefix: str, go_backwards: bool) -> Any:
     config = keras.saving.serialize_keras_object(layer)
     name = config["config"]["name"]
     config["config"]["name"] = prefix + (name[len(prefix) :] if name.startswith(prefix) else name)

@@ -1,0 +1,158 @@
+"""LongSequenceClassifier against MiniRocket, ROCKET and 1-NN DTW, each in a fresh process.
+
+Needs aeon (``pip install "aeon~=1.6.0"``, which pins numpy < 2.4 and pandas < 3.1).
+Datasets: the bundled ACSF1, PLAID and JapaneseVowels, and (``--panel``) a held-out panel
+of UCR series bundled inside aeon's wheel, run with default arguments only.
+
+Every method runs in its own subprocess; its cost is the CPU seconds of that process
+(``time.process_time``: fit + predict, all threads), which stays meaningful on a shared
+machine where wall time does not. Variable-length series are right-padded with zeros to
+the longest series for MiniRocket and ROCKET (aeon's versions need equal lengths); DTW
+and LongSequenceClassifier take them as they are.
+
+Run:
+    python benchmarks/long_series.py                 # the three bundled datasets
+    python benchmarks/long_series.py --panel         # plus the held-out panel
+    python benchmarks/long_series.py --methods minirocket default --datasets acsf1
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+BUNDLED = ("acsf1", "plaid", "japanese_vowels")
+PANEL = ("OSULeaf", "ArrowHead", "PickupGestureWiimoteZ", "GunPoint")
+BASELINES = ("minirocket", "rocket", "dtw")
+OURS = ("default", "quantile_lstm", "lstm_fcn", "no_lstm")
+PANEL_METHODS = ("minirocket", "default")
+
+
+def load(dataset: str) -> tuple:
+    """``(x_train, y_train), (x_test, y_test)`` as lists of ``(T_i, C)`` float32 arrays."""
+    if dataset in BUNDLED:
+        from lstmkit import datasets
+
+        (xa, ya), (xb, yb) = getattr(datasets, f"load_{dataset}")()
+        return (list(xa), np.asarray(ya)), (list(xb), np.asarray(yb))
+    from aeon.datasets import __file__ as root
+    from aeon.datasets import load_from_ts_file
+
+    folder = os.path.join(os.path.dirname(root), "data", dataset)
+    splits = []
+    for part in ("TRAIN", "TEST"):
+        x, y = load_from_ts_file(os.path.join(folder, f"{dataset}_{part}.ts"))
+        series = [np.asarray(item, dtype=np.float32).T for item in x]  # (C, T) -> (T, C)
+        splits.append((series, y))
+    classes = np.unique(np.concatenate([splits[0][1], splits[1][1]]))
+    return tuple((x, np.searchsorted(classes, y)) for x, y in splits)
+
+
+def _padded(series: list, length: int) -> np.ndarray:
+    out = np.zeros((len(series), series[0].shape[1], length), dtype=np.float64)
+    for row, item in enumerate(series):
+        out[row, :, : len(item)] = item.T
+    return out
+
+
+def run_method(method: str, dataset: str, seed: int) -> dict:
+    """Fit and score one method on one dataset in this process."""
+    (xa, ya), (xb, yb) = load(dataset)
+    started = time.process_time()
+    if method in BASELINES:
+        from aeon.classification.convolution_based import (
+            MiniRocketClassifier,
+            RocketClassifier,
+        )
+        from aeon.classification.distance_based import KNeighborsTimeSeriesClassifier
+
+        if method == "dtw":
+            model = KNeighborsTimeSeriesClassifier(distance="dtw", n_neighbors=1)
+            train = [x.T.astype(np.float64) for x in xa]
+            test = [x.T.astype(np.float64) for x in xb]
+            if len({len(x) for x in xa + xb}) == 1:
+                train, test = np.stack(train), np.stack(test)
+        else:
+            kind = MiniRocketClassifier if method == "minirocket" else RocketClassifier
+            model = kind(n_kernels=10_000, random_state=seed)
+            longest = max(len(x) for x in xa + xb)
+            train, test = _padded(xa, longest), _padded(xb, longest)
+        model.fit(train, ya)
+        accuracy = float(np.mean(model.predict(test) == yb))
+        extra = {}
+    else:
+        from lstmkit.classification import LongSequenceClassifier
+
+        options = {"random_state": seed}
+        if method in ("quantile_lstm", "lstm_fcn"):
+            options["recipe"] = method
+        if method == "no_lstm":
+            options["use_lstm"] = False
+        model = LongSequenceClassifier(**options).fit(xa, ya)
+        accuracy = float(model.score(xb, yb))
+        extra = {"recipe": model.recipe_, "epochs": model.epochs_,
+                 "fit_cpu_s": round(model.fit_cpu_s_, 1)}
+    cpu = time.process_time() - started
+    return {"method": method, "dataset": dataset, "accuracy": accuracy, "cpu_s": cpu, **extra}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", nargs="*", default=list(BUNDLED))
+    parser.add_argument("--methods", nargs="*", default=list(BASELINES + OURS))
+    parser.add_argument("--panel", action="store_true", help="also run the held-out panel")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--child", nargs=2, metavar=("METHOD", "DATASET"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print("RESULT " + json.dumps(run_method(*args.child, args.seed)), flush=True)
+        return
+    jobs = [(d, m) for d in args.datasets for m in args.methods]
+    if args.panel:
+        jobs += [(d, m) for d in PANEL for m in PANEL_METHODS]
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    results = []
+    for dataset, method in jobs:
+        command = [sys.executable, __file__, "--child", method, dataset, "--seed", str(args.seed)]
+        done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+        lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+        if not lines:
+            print(f"{dataset:24s} {method:14s} FAILED\n{done.stderr[-2000:]}", flush=True)
+            continue
+        row = json.loads(lines[-1][len("RESULT "):])
+        results.append(row)
+        print(f"{dataset:24s} {method:14s} accuracy {row['accuracy']:.3f}  "
+              f"cpu {row['cpu_s']:7.1f} s  {row.get('recipe', '')} {row.get('epochs', '')}",
+              flush=True)
+    summarize(results)
+
+
+def summarize(results: list[dict]) -> None:
+    """Print accuracy differences and CPU ratios against MiniRocket, then the JSON line."""
+    table = {(r["dataset"], r["method"]): r for r in results}
+    summary = {}
+    print("\ndataset                  method          acc - minirocket   cpu / minirocket")
+    for (dataset, method), row in sorted(table.items()):
+        base = table.get((dataset, "minirocket"))
+        if base is None or method == "minirocket":
+            continue
+        gap = row["accuracy"] - base["accuracy"]
+        ratio = row["cpu_s"] / max(base["cpu_s"], 1e-9)
+        print(f"{dataset:24s} {method:14s} {gap:+18.3f} {ratio:18.1f}")
+        if method == "default":
+            summary[f"recipe_minus_minirocket_{dataset}"] = round(gap, 4)
+    bundled = [summary[f"recipe_minus_minirocket_{d}"] for d in BUNDLED
+               if f"recipe_minus_minirocket_{d}" in summary]
+    if bundled:
+        summary["recipe_minus_minirocket_mean"] = round(float(np.mean(bundled)), 4)
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,141 @@
+"""The network, the random-crop batches and the time-budget callback of the classifier.
+
+The network is LSTM-FCN-shaped (Karim et al., 2017): a fully convolutional branch
+(three ``Conv1D`` blocks with normalization, averaged over the real steps) in parallel
+with a recurrent branch (a ``Conv1D`` front-end, an ``LSTM`` returning every step and
+``AttentionPooling`` over the real steps). Both read the same masked input; their pooled
+vectors are concatenated before the softmax. ``use_lstm=False`` drops the recurrent branch
+(the ablation that shows what the LSTM adds).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import keras
+import numpy as np
+
+from lstmkit._batching import IndexBatchDataset
+from lstmkit.classification._preprocess import crop_length, pad_batch
+from lstmkit.layers.attention import AttentionPooling
+
+__all__ = ["BudgetCallback", "CropDataset", "build_network"]
+
+
+def _normalization(kind: str, name: str) -> keras.layers.Layer:
+    if kind == "batch":
+        # Momentum 0.9, not Keras's 0.99: with a few hundred series per epoch the moving
+        # statistics of 0.99 lag far behind the weights and validation scores collapse.
+        return keras.layers.BatchNormalization(momentum=0.9, name=name)
+    return keras.layers.LayerNormalization(name=name)
+
+
+def build_network(
+    num_features: int,
+    num_classes: int,
+    *,
+    use_lstm: bool = True,
+    filters: tuple[int, int, int] = (64, 128, 64),
+    lstm_units: int = 64,
+    normalization: str = "layer",
+    dropout: float = 0.3,
+    learning_rate: float = 2e-3,
+) -> keras.Model:
+    """Build and compile the two-branch classifier on inputs ``(x, mask)``.
+
+    Returns:
+        A compiled ``keras.Model`` mapping ``x`` of shape ``(batch, steps, num_features)``
+        and a boolean ``mask`` of shape ``(batch, steps)`` to class probabilities
+        ``(batch, num_classes)``.
+    """
+    inputs = keras.Input(shape=(None, num_features), name="x")
+    mask = keras.Input(shape=(None,), dtype="bool", name="mask")
+    hidden = inputs
+    for block, (width, kernel) in enumerate(zip(filters, (8, 5, 3), strict=True)):
+        hidden = keras.layers.Conv1D(width, kernel, padding="same", name=f"conv{block}")(hidden)
+        hidden = _normalization(normalization, f"norm{block}")(hidden)
+        hidden = keras.layers.Activation("relu", name=f"relu{block}")(hidden)
+    pooled = [keras.layers.GlobalAveragePooling1D(name="fcn_pool")(hidden, mask=mask)]
+    if use_lstm:
+        front = keras.layers.Conv1D(lstm_units, 3, padding="same", name="lstm_front")(inputs)
+        front = keras.layers.LayerNormalization(name="lstm_front_norm")(front)
+        front = keras.layers.Activation("relu", name="lstm_front_relu")(front)
+        steps = keras.layers.LSTM(lstm_units, return_sequences=True, name="lstm")(
+            front, mask=mask
+        )
+        pooled.append(AttentionPooling(name="attention")(steps, mask=mask))
+    joined = pooled[0] if len(pooled) == 1 else keras.layers.Concatenate(name="join")(pooled)
+    joined = keras.layers.Dropout(dropout, name="dropout")(joined)
+    outputs = keras.layers.Dense(num_classes, activation="softmax", name="probabilities")(joined)
+    model = keras.Model([inputs, mask], outputs, name="long_sequence_classifier")
+    model.compile(
+        optimizer=keras.optimizers.AdamW(learning_rate=learning_rate, weight_decay=1e-4),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model
+
+
+class CropDataset(IndexBatchDataset):
+    """Batches of random crops (a ``fraction`` of each sequence) for training.
+
+    Each epoch every sequence is seen once, through a crop of ``ceil(fraction * S_i)``
+    steps at a random start, padded on the right with a mask: the model learns from
+    shifted views of each series, and prediction averages several evenly spaced crops.
+    """
+
+    def __init__(
+        self,
+        sequences: list[np.ndarray],
+        labels: np.ndarray,
+        *,
+        fraction: float,
+        batch_size: int,
+        shuffle: bool = True,
+        seed: Any = None,
+    ) -> None:
+        self.sequences = sequences
+        self.labels = labels
+        self.fraction = fraction
+        super().__init__(
+            num_items=len(sequences), batch_size=batch_size, shuffle=shuffle, seed=seed
+        )
+
+    def make_batch(self, indices: np.ndarray) -> Any:
+        chosen = [self.sequences[i] for i in indices]
+        full = np.array([len(s) for s in chosen])
+        keep = np.array([crop_length(n, self.fraction) for n in full])
+        starts = self.generator.integers(0, full - keep + 1)
+        x, mask = pad_batch(chosen, starts, keep)
+        return (x, mask), self.labels[indices]
+
+
+class BudgetCallback(keras.callbacks.Callback):
+    """Stop training once ``deadline`` (a ``time.process_time()`` value) has passed.
+
+    Checked after every batch, so a fit overruns its budget by at most one batch. With
+    ``verbose > 0`` it prints one line every ``every`` epochs.
+    """
+
+    def __init__(self, deadline: float, *, verbose: int = 0, label: str = "", every: int = 10):
+        super().__init__()
+        self.deadline = deadline
+        self.verbose = verbose
+        self.label = label
+        self.every = every
+        self.epochs_run = 0
+        self.out_of_time = False
+
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        if time.process_time() > self.deadline:
+            self.out_of_time = True
+            self.model.stop_training = True
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        self.epochs_run = epoch + 1
+        if self.verbose and (epoch % self.every == 0 or self.out_of_time):
+            logs = logs or {}
+            left = self.deadline - time.process_time()
+            shown = ", ".join(f"{k}={v:.4f}" for k, v in sorted(logs.items()) if "loss" in k)
+            print(f"{self.label} epoch {epoch + 1}: {shown}, {max(left, 0):.0f} s left", flush=True)

@@ -1,0 +1,131 @@
+"""Inputs of ``LongSequenceClassifier``: checking, scaling, window summaries, crops, padding.
+
+Every series becomes a ``(T_i, C)`` float32 array. A recipe then turns it into a shorter
+sequence of per-window summaries that keeps the step-to-step structure (the order of the
+windows), and batches are padded on the right with a boolean mask of the real steps.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from sklearn.utils import check_array as sk_check_array
+
+from lstmkit._validation import check_array, check_sequences
+
+__all__ = [
+    "crop_length",
+    "fit_scale",
+    "pad_batch",
+    "summarize",
+    "to_series_list",
+    "window_for",
+]
+
+# Quantiles of the values and of the step-to-step changes inside each window.
+VALUE_QUANTILES = (0.0, 0.25, 0.5, 0.75, 1.0)
+CHANGE_QUANTILES = (0.1, 0.5, 0.9)
+FEATURES_PER_CHANNEL = {"raw": 2, "quantiles": len(VALUE_QUANTILES) + 2 + len(CHANGE_QUANTILES) + 1}
+
+
+def to_series_list(X: Any, name: str = "X") -> tuple[list[np.ndarray], int | None]:
+    """Return ``X`` as a list of ``(T_i, C)`` float32 arrays and the column count of a 2-D X.
+
+    Accepts an ``(n, T)`` array (univariate), an ``(n, T, C)`` array, or a list of
+    ``(T_i,)`` / ``(T_i, C)`` arrays of different lengths. The second value is ``T`` for a
+    2-D array (scikit-learn's ``n_features_in_``) and ``None`` otherwise.
+    """
+    if isinstance(X, (list, tuple)) and X and _lengths_differ(X):
+        items = check_sequences(X, name, ragged=True)
+        series = [np.asarray(item, dtype=np.float32) for item in items]
+        return [s[:, None] if s.ndim == 1 else s for s in series], None
+    array = sk_check_array(X, allow_nd=True, dtype=np.float32, input_name=name)
+    if array.ndim not in (2, 3):
+        raise ValueError(
+            f"`{name}` must be an array of shape (n_series, steps) or (n_series, steps, "
+            f"channels), or a list of (steps,) / (steps, channels) arrays. Received: {name} "
+            f"of shape {array.shape}. Reshape it to one of these layouts."
+        )
+    if array.ndim == 2:
+        return [row[:, None] for row in array], array.shape[1]
+    if array.shape[2] < 1:
+        raise ValueError(f"`{name}` must have at least one channel. Received: {array.shape}.")
+    return list(array), None
+
+
+def _lengths_differ(items: Any) -> bool:
+    try:
+        return len({len(np.asarray(item)) for item in items}) > 1
+    except TypeError:
+        return False
+
+
+def fit_scale(series: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Per-channel mean and standard deviation over every step of every series."""
+    stacked = np.concatenate(series, axis=0).astype(np.float64)
+    mean = stacked.mean(axis=0)
+    scale = stacked.std(axis=0)
+    scale[~np.isfinite(scale) | (scale < 1e-12)] = 1.0
+    return mean.astype(np.float32), scale.astype(np.float32)
+
+
+def window_for(lengths: np.ndarray, target_steps: int) -> int:
+    """The window length that maps the median series length to about ``target_steps``."""
+    return max(1, int(round(float(np.median(lengths)) / target_steps)))
+
+
+def summarize(series: np.ndarray, window: int, kind: str) -> np.ndarray:
+    """Turn one scaled ``(T, C)`` series into a ``(S, F)`` sequence of window summaries.
+
+    ``kind="raw"`` keeps each step (window 1) or the window means, with the step-to-step
+    change next to the value. ``kind="quantiles"`` gives, per window and channel, the
+    quantiles, mean and standard deviation of the values and the quantiles and mean
+    absolute size of the changes. ``S = max(1, T // window)``.
+    """
+    steps, channels = series.shape
+    change = np.diff(series, axis=0, prepend=series[:1])
+    count = max(1, steps // window)
+    size = min(window, steps)
+    values = series[: count * size].reshape(count, size, channels)
+    changes = change[: count * size].reshape(count, size, channels)
+    if kind == "raw":
+        parts = [values.mean(axis=1), changes.mean(axis=1)]
+    else:
+        parts = list(np.quantile(values, VALUE_QUANTILES, axis=1))
+        parts += [values.mean(axis=1), values.std(axis=1)]
+        parts += list(np.quantile(changes, CHANGE_QUANTILES, axis=1))
+        parts.append(np.abs(changes).mean(axis=1))
+    return np.concatenate(parts, axis=-1).astype(np.float32)
+
+
+def crop_length(length: int, fraction: float) -> int:
+    """Steps kept by a crop of ``fraction`` of a ``length``-step sequence (at least 1)."""
+    return max(1, min(length, math.ceil(fraction * length)))
+
+
+def pad_batch(
+    sequences: list[np.ndarray],
+    starts: np.ndarray | None = None,
+    lengths: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Right-pad (optionally cropped) sequences to ``(b, S, F)`` with a ``(b, S)`` mask."""
+    if starts is None:
+        starts = np.zeros(len(sequences), dtype=int)
+    if lengths is None:
+        lengths = np.array([len(s) for s in sequences])
+    width = int(max(lengths))
+    features = sequences[0].shape[1]
+    batch = np.zeros((len(sequences), width, features), dtype=np.float32)
+    mask = np.zeros((len(sequences), width), dtype=bool)
+    for row, (sequence, start, length) in enumerate(zip(sequences, starts, lengths, strict=True)):
+        batch[row, :length] = sequence[start : start + length]
+        mask[row, :length] = True
+    return batch, mask
+
+
+def check_feature_values(features: list[np.ndarray], name: str) -> None:
+    """Raise ``ValueError`` if summarizing produced a non-finite value (overflow)."""
+    for position, item in enumerate(features):
+        check_array(item, f"{name}[{position}]", ndim=2)

@@ -1,0 +1,297 @@
+"""``LongSequenceClassifier``: a scikit-learn estimator that trains an LSTM recipe in one line."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from typing import Any
+
+import keras
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.model_selection import StratifiedShuffleSplit
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, column_or_1d
+from threadpoolctl import threadpool_limits
+
+from lstmkit._validation import check_bool, check_float, check_int, check_option, message
+from lstmkit.classification import _kernels
+from lstmkit.classification import _preprocess as prep
+from lstmkit.classification._network import BudgetCallback, CropDataset, build_network
+
+__all__ = ["RECIPES", "LongSequenceClassifier"]
+
+#: Named recipes: how series become the network's input sequence, and the crop kept.
+RECIPES: dict[str, dict[str, Any]] = {
+    # Window quantiles of the values and of the step-to-step changes, ~96 windows.
+    "quantile_lstm": {"features": "quantiles", "target_steps": 96, "crop": 0.8},
+    # Per-window PPV of fixed dilated kernels (MiniRocket's, pooled per window, not per
+    # series) next to the window quantiles, ~96 windows.
+    "rocket_lstm": {"features": "ppv", "target_steps": 96, "crop": 0.8},
+    # The (window-averaged, when long) values and changes, up to ~256 steps.
+    "lstm_fcn": {"features": "raw", "target_steps": 256, "crop": 0.9},
+}
+SHORT_SERIES = 64  # "auto": series with a median length up to this use "lstm_fcn"
+TEST_CROPS = 5
+
+
+class LongSequenceClassifier(ClassifierMixin, BaseEstimator):
+    """Classify long (or short, or variable-length) series with an LSTM recipe in one line.
+
+    Use it as a strong default before hand-building a model: it summarizes long series
+    into window quantiles that keep their order, trains an LSTM-FCN-style network (a
+    convolutional branch beside an LSTM with attention pooling) on random crops, stops
+    early on a stratified validation split, averages crops at prediction time and
+    ensembles a few seeds, all within ``time_budget_s``.
+
+    Args:
+        recipe: ``"auto"`` (``"lstm_fcn"`` when the median length is at most 64 steps,
+            else ``"quantile_lstm"``), ``"quantile_lstm"`` (window quantiles of values
+            and changes), ``"rocket_lstm"`` (plus per-window PPV of fixed dilated
+            kernels) or ``"lstm_fcn"`` (values and changes, window-averaged when long).
+        time_budget_s: CPU seconds (``time.process_time``: all threads of this process)
+            the whole ``fit`` may use; training stops when they are spent, each member
+            getting an equal share of what is left. CPU time rather than wall time, so a
+            busy machine does not cut a fit short; on an idle machine the wall time is at
+            most this (less with several cores).
+        n_members: networks in the ensemble (different seeds and validation splits).
+        max_epochs: epochs per member at most (early stopping usually ends sooner).
+        use_lstm: ``False`` drops the recurrent branch: the ablation that measures what
+            the LSTM adds.
+        validation_fraction: share of the training series held out (stratified) for
+            early stopping and the learning-rate schedule.
+        batch_size: series per gradient step.
+        random_state: ``None`` or an int seed (seeds NumPy, Python and Keras).
+        verbose: 0 silent, 1 a line every 10 epochs, 2 a line every epoch.
+
+    Attributes (after ``fit``):
+        classes_: the sorted class labels. n_channels_: channels per step.
+        n_features_in_: steps per series, only when ``X`` was a 2-D array.
+        recipe_: the recipe used. window_: steps summarized per input step of the network.
+        validation_scores_: each member's validation accuracy at its best epoch (on the
+            training set itself when there were too few series to hold some out).
+        models_: the fitted Keras models. epochs_: epochs each member trained.
+        fit_cpu_s_: CPU seconds ``fit`` used. fit_time_s_: its wall-clock seconds.
+
+    Example:
+        >>> import numpy as np
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(40, 120)); y = (X[:, :60].mean(axis=1) > 0).astype(int)
+        >>> clf = LongSequenceClassifier(time_budget_s=20, n_members=1, max_epochs=3,
+        ...                              random_state=0).fit(X, y)
+        >>> clf.predict_proba(X).shape
+        (40, 2)
+    """
+
+    def __init__(
+        self,
+        recipe: str = "auto",
+        *,
+        time_budget_s: float = 120.0,
+        n_members: int = 2,
+        max_epochs: int = 200,
+        use_lstm: bool = True,
+        validation_fraction: float = 0.2,
+        batch_size: int = 32,
+        random_state: int | None = None,
+        verbose: int = 0,
+    ) -> None:
+        self.recipe = recipe
+        self.time_budget_s = time_budget_s
+        self.n_members = n_members
+        self.max_epochs = max_epochs
+        self.use_lstm = use_lstm
+        self.validation_fraction = validation_fraction
+        self.batch_size = batch_size
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def _check_params(self) -> None:
+        check_option(self.recipe, "recipe", ("auto", *RECIPES))
+        check_float(self.time_budget_s, "time_budget_s", minimum=0, include_minimum=False)
+        check_int(self.n_members, "n_members", minimum=1, maximum=50)
+        check_int(self.max_epochs, "max_epochs", minimum=1)
+        check_bool(self.use_lstm, "use_lstm")
+        check_float(self.validation_fraction, "validation_fraction", minimum=0, maximum=0.5)
+        check_int(self.batch_size, "batch_size", minimum=1)
+        check_int(self.verbose, "verbose", minimum=0, maximum=2)
+        seed = self.random_state
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
+                                 or seed < 0):
+            raise ValueError(message("random_state", "None or an integer >= 0", seed,
+                                     "Pass an int seed, e.g. random_state=0."))
+
+    def fit(self, X: Any, y: Any) -> LongSequenceClassifier:
+        """Train the ensemble on series ``X`` (see the class docstring) and labels ``y``.
+
+        Returns:
+            ``self``, fitted.
+        """
+        started, started_cpu = time.monotonic(), time.process_time()
+        self._check_params()
+        series, columns = prep.to_series_list(X)
+        y = column_or_1d(y, warn=True)
+        if len(y) != len(series):
+            raise ValueError(f"`X` and `y` must hold as many series as labels. Received: "
+                             f"{len(series)} series and {len(y)} labels.")
+        check_classification_targets(y)
+        self.classes_, encoded = np.unique(y, return_inverse=True)
+        if len(self.classes_) < 2:
+            raise ValueError(f"`y` must hold at least 2 classes. Received: y with "
+                             f"{len(self.classes_)} class ({self.classes_!r}). Give series of "
+                             f"at least two classes.")
+        self.n_channels_ = series[0].shape[1]
+        if columns is not None:
+            self.n_features_in_ = columns
+        lengths = np.array([len(s) for s in series])
+        self.recipe_ = self.recipe
+        if self.recipe == "auto":
+            self.recipe_ = "lstm_fcn" if np.median(lengths) <= SHORT_SERIES else "quantile_lstm"
+        spec = RECIPES[self.recipe_]
+        self.window_ = prep.window_for(lengths, spec["target_steps"])
+        self.scale_ = prep.fit_scale(series)
+        seed = self.random_state
+        if seed is None:
+            seed = int(np.random.default_rng().integers(2**31 - 1))
+        # Many small matrix products: BLAS threads would only spin (10x the CPU time).
+        with threadpool_limits(limits=1):
+            if spec["features"] == "ppv":
+                self.dilations_ = _kernels.dilations_for(float(np.median(lengths)))
+                scaled = [(s - self.scale_[0]) / self.scale_[1] for s in series]
+                self.biases_ = _kernels.fit_biases(scaled, self.dilations_, seed)
+            features = self._summaries(series, fitting=True)
+        self.models_, self.epochs_, self.validation_scores_ = [], [], []
+        deadline = started_cpu + float(self.time_budget_s)
+        for member in range(self.n_members):
+            left = deadline - time.process_time()
+            if member and left < 1.0:
+                break
+            self._fit_member(features, encoded, seed + member, member,
+                             time.process_time() + left / (self.n_members - member))
+        self.fit_time_s_ = time.monotonic() - started
+        self.fit_cpu_s_ = time.process_time() - started_cpu
+        return self
+
+    def _summaries(self, series: list[np.ndarray], fitting: bool = False) -> list[np.ndarray]:
+        mean, scale = self.scale_
+        kind = RECIPES[self.recipe_]["features"]
+        # Each series twice: scaled with the training set's statistics (levels matter) and
+        # standardized on its own (the shape alone, whatever the series' scale).
+        scaled = [np.concatenate([(s - mean) / scale, _own_scale(s)], axis=1) for s in series]
+        if kind == "ppv":
+            channels = self.n_channels_
+            out = [np.concatenate([
+                prep.summarize(s, self.window_, "quantiles"),
+                _kernels.windowed_ppv(s[:, :channels], self.dilations_, self.biases_, self.window_),
+            ], axis=1) for s in scaled]
+        else:
+            out = [prep.summarize(s, self.window_, kind) for s in scaled]
+        if fitting:
+            self.feature_scale_ = prep.fit_scale(out)
+        mean, scale = self.feature_scale_
+        out = [np.clip((f - mean) / scale, -10, 10) for f in out]
+        prep.check_feature_values(out, "X")
+        return out
+
+    def _split(self, labels: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+        counts = np.bincount(labels)
+        size = int(round(self.validation_fraction * len(labels)))
+        everything = np.arange(len(labels))
+        if size < len(counts) or len(labels) - size < len(counts) or counts.min() < 2:
+            return everything, everything  # too few series to hold some out
+        splitter = StratifiedShuffleSplit(n_splits=1, test_size=size, random_state=seed)
+        return next(splitter.split(everything, labels))
+
+    def _fit_member(self, features: list[np.ndarray], labels: np.ndarray, seed: int,
+                    member: int, deadline: float) -> None:
+        keras.utils.set_random_seed(seed)
+        train, valid = self._split(labels, seed)
+        spec = RECIPES[self.recipe_]
+        model = build_network(features[0].shape[1], len(self.classes_), use_lstm=self.use_lstm)
+        data = CropDataset([features[i] for i in train], labels[train], fraction=spec["crop"],
+                           batch_size=min(self.batch_size, len(train)), seed=seed)
+        x_valid = prep.pad_batch([features[i] for i in valid])
+        patience = max(5, min(40, self.max_epochs // 5))
+        budget = BudgetCallback(deadline, verbose=self.verbose,
+                                every=1 if self.verbose == 2 else 10,
+                                label=f"member {member + 1}/{self.n_members}")
+        callbacks = [
+            budget,
+            keras.callbacks.ReduceLROnPlateau("val_loss", factor=0.5, patience=patience // 2,
+                                              min_lr=1e-5),
+            keras.callbacks.EarlyStopping("val_loss", patience=patience, restore_best_weights=True),
+        ]
+        model.fit(data, validation_data=(x_valid, labels[valid]), epochs=self.max_epochs,
+                  callbacks=callbacks, verbose=0)
+        self.models_.append(model)
+        self.epochs_.append(budget.epochs_run)
+        history = model.history.history
+        if history.get("val_loss"):
+            best = int(np.argmin(history["val_loss"]))
+            self.validation_scores_.append(float(history["val_accuracy"][best]))
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities averaged over crops and ensemble members.
+
+        Returns:
+            An array of shape ``(n_series, n_classes)``; columns follow ``classes_``.
+        """
+        check_is_fitted(self, "models_")
+        series, _ = prep.to_series_list(X)
+        if series[0].shape[1] != self.n_channels_:
+            raise ValueError(f"`X` must have {self.n_channels_} channels, as in fit. Received: "
+                             f"{series[0].shape[1]} channels.")
+        with threadpool_limits(limits=1):
+            features = self._summaries(series)
+        full = np.array([len(f) for f in features])
+        crop = np.array([prep.crop_length(n, RECIPES[self.recipe_]["crop"]) for n in full])
+        views = [(np.zeros(len(full), dtype=int), full)]
+        for k in range(TEST_CROPS):
+            views.append((np.round((full - crop) * k / (TEST_CROPS - 1)).astype(int), crop))
+        total = np.zeros((len(features), len(self.classes_)))
+        for starts, keep in views:
+            x, mask = prep.pad_batch(features, starts, keep)
+            for model in self.models_:
+                total += np.asarray(model.predict([x, mask], batch_size=64, verbose=0))
+        return total / (len(views) * len(self.models_))
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The most probable class of each series (labels from ``classes_``).
+
+        Returns:
+            An array of shape ``(n_series,)``.
+        """
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        if "models_" in state:
+            state["models_"] = [_model_to_bytes(model) for model in state["models_"]]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        if "models_" in state:
+            state = dict(state, models_=[_model_from_bytes(b) for b in state["models_"]])
+        self.__dict__.update(state)
+
+
+def _own_scale(series: np.ndarray) -> np.ndarray:
+    spread = series.std(axis=0)
+    return (series - series.mean(axis=0)) / np.where(spread > 1e-8, spread, 1.0)
+
+
+def _model_to_bytes(model: keras.Model) -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "model.keras")
+        model.save(path)
+        with open(path, "rb") as handle:
+            return handle.read()
+
+
+def _model_from_bytes(data: bytes) -> keras.Model:
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "model.keras")
+        with open(path, "wb") as handle:
+            handle.write(data)
+        return keras.models.load_model(path, compile=False)

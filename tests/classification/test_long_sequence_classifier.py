@@ -1,0 +1,134 @@
+"""LongSequenceClassifier: scikit-learn contract, inputs, pickling, argument errors, budget."""
+
+import pickle
+import time
+
+import joblib
+import numpy as np
+import pytest
+from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from lstmkit.classification import LongSequenceClassifier
+
+TINY = {"n_members": 1, "max_epochs": 8, "time_budget_s": 20.0, "random_state": 0}
+
+
+def tiny(**options):
+    return LongSequenceClassifier(**{**TINY, **options})
+
+
+def make_series(n=40, steps=60, channels=None, seed=0):
+    """Two classes: a bump early in the series or late."""
+    rng = np.random.default_rng(seed)
+    y = np.arange(n) % 2
+    shape = (n, steps) if channels is None else (n, steps, channels)
+    x = rng.normal(scale=0.3, size=shape).astype(np.float32)
+    where = np.where(y == 0, steps // 5, 3 * steps // 5)
+    for row, start in enumerate(where):
+        x[row, start : start + steps // 10] += 2.0
+    return x, y
+
+
+# Checks that cannot apply to a sequence classifier, with the reason.
+EXPECTED_FAILED_CHECKS = {
+    "check_n_features_in_after_fitting": (
+        "a 2-D X is n series of T steps: series of another length are valid at predict "
+        "time (the network reads any length), so a different column count is no error"
+    ),
+}
+
+
+@parametrize_with_checks(
+    [tiny()], expected_failed_checks=lambda estimator: EXPECTED_FAILED_CHECKS
+)
+def test_sklearn_estimator_checks(estimator, check):
+    check(estimator)
+
+
+def test_learns_a_position_task_and_exposes_fitted_attributes():
+    x, y = make_series()
+    clf = tiny(max_epochs=15).fit(x, y)
+    assert clf.score(x, y) >= 0.9
+    assert clf.n_features_in_ == 60 and clf.n_channels_ == 1
+    assert clf.recipe_ == "lstm_fcn" and len(clf.models_) == 1
+    np.testing.assert_array_equal(clf.classes_, [0, 1])
+
+
+def test_works_in_pipeline_cross_val_score_and_grid_search():
+    x, y = make_series(n=30)
+    pipe = Pipeline([("copy", FunctionTransformer()), ("clf", tiny(max_epochs=2))])
+    scores = cross_val_score(pipe, x, y, cv=2)
+    assert scores.shape == (2,)
+    search = GridSearchCV(tiny(max_epochs=2), {"use_lstm": [True, False]}, cv=2).fit(x, y)
+    assert search.best_params_["use_lstm"] in (True, False)
+
+
+def test_variable_length_series_and_channels():
+    x, y = make_series(n=24, steps=50, channels=3)
+    ragged = [row[: 20 + (i % 5) * 6] for i, row in enumerate(x)]
+    clf = tiny(max_epochs=2).fit(ragged, y)
+    assert clf.predict_proba(ragged).shape == (24, 2)
+    assert not hasattr(clf, "n_features_in_")
+    with pytest.raises(ValueError, match="3 channels"):
+        clf.predict(x[:, :, :2])
+
+
+def test_quantile_recipe_and_string_labels():
+    x, y = make_series(n=20, steps=400)
+    labels = np.array(["late", "early"])[y]
+    clf = tiny(max_epochs=2).fit(x, labels)
+    assert clf.recipe_ == "quantile_lstm" and clf.window_ == 4
+    assert set(clf.predict(x)) <= {"early", "late"}
+
+
+@pytest.mark.parametrize("dump", ["pickle", "joblib"])
+def test_pickle_round_trip_gives_identical_predictions(dump, tmp_path):
+    x, y = make_series(n=20)
+    clf = tiny(max_epochs=2).fit(x, y)
+    if dump == "pickle":
+        copy = pickle.loads(pickle.dumps(clf))
+    else:
+        joblib.dump(clf, tmp_path / "clf.joblib")
+        copy = joblib.load(tmp_path / "clf.joblib")
+    np.testing.assert_array_equal(copy.predict_proba(x), clf.predict_proba(x))
+
+
+@pytest.mark.parametrize(
+    ("argument", "value", "error"),
+    [
+        ("recipe", "fastest", ValueError),
+        ("recipe", 3, TypeError),
+        ("time_budget_s", 0, ValueError),
+        ("n_members", 0, ValueError),
+        ("max_epochs", 1.5, TypeError),
+        ("use_lstm", "yes", TypeError),
+        ("validation_fraction", 0.9, ValueError),
+        ("batch_size", 0, ValueError),
+        ("random_state", -1, ValueError),
+        ("verbose", 5, ValueError),
+    ],
+)
+def test_bad_arguments_name_the_argument(argument, value, error):
+    x, y = make_series(n=10)
+    with pytest.raises(error, match=f"`{argument}` must be .* Received: {argument}="):
+        tiny(**{argument: value}).fit(x, y)
+
+
+def test_one_class_is_refused_naming_y():
+    x, _ = make_series(n=10)
+    with pytest.raises(ValueError, match="`y` must hold at least 2 classes"):
+        tiny().fit(x, np.zeros(10))
+
+
+def test_time_budget_is_respected():
+    x, y = make_series(n=60, steps=200)
+    started = time.process_time()
+    clf = tiny(time_budget_s=3.0, max_epochs=10_000, n_members=2).fit(x, y)
+    used = time.process_time() - started
+    assert clf.fit_cpu_s_ <= used
+    # One member's last batch and validation pass may overrun the budget slightly.
+    assert used < 3.0 + 4.0
+    assert sum(clf.epochs_) < 10_000

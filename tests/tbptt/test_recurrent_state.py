@@ -1,0 +1,49 @@
+"""Tests for lstmkit.tbptt.recurrent_state: reset, save, restore; the gradient cut."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+from tbptt_models import BATCH, CHUNK, UNITS, data, full_sequence_twin, stateful
+
+from lstmkit import tbptt
+
+
+def test_the_gradient_stops_at_the_chunk_border():
+    model = stateful(batch=2, compile_model=False)
+    x = tf.constant(data(num_samples=2, sequence_length=2 * CHUNK)[0])
+    first, second = x[:, :CHUNK], x[:, CHUNK:]
+    tbptt.reset_recurrent_states(model)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(first)
+        tape.watch(second)
+        model(first)  # advances the state
+        loss = tf.reduce_sum(model(second))
+    assert tape.gradient(loss, first) is None  # nothing flows into the earlier chunk
+    assert float(tf.reduce_sum(tf.abs(tape.gradient(loss, second)))) > 0
+    # ... whereas full backpropagation reaches it:
+    twin = full_sequence_twin(model)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        loss = tf.reduce_sum(twin(x))
+    assert float(tf.reduce_sum(tf.abs(tape.gradient(loss, x)[:, :CHUNK]))) > 0
+
+
+def test_reset_and_save_restore_helpers():
+    model = stateful()
+    layer = tbptt.recurrent_layers(model)[0]
+    model.predict_on_batch(data(num_samples=BATCH, sequence_length=CHUNK)[0])
+    saved = tbptt.get_recurrent_states(model)
+    assert len(saved) == 1 and [s.shape for s in saved[0]] == [(BATCH, UNITS)] * 2
+    assert np.abs(saved[0][0]).max() > 0
+    tbptt.reset_recurrent_states(model)
+    assert float(np.abs(keras.ops.convert_to_numpy(layer.states[0])).max()) == 0.0
+    tbptt.set_recurrent_states(model, saved)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(layer.states[1]), saved[0][1])
+    with pytest.raises(
+        ValueError,
+        match=(
+            "`states` must hold one list per stateful recurrent layer"
+        ),
+    ):
+        tbptt.set_recurrent_states(model, [])

@@ -30,7 +30,7 @@ import numpy as np
 BUNDLED = ("acsf1", "plaid", "japanese_vowels")
 PANEL = ("OSULeaf", "ArrowHead", "PickupGestureWiimoteZ", "GunPoint")
 BASELINES = ("minirocket", "rocket", "dtw")
-OURS = ("default", "quantile_lstm", "lstm_fcn", "no_lstm")
+OURS = ("default", "quantile_lstm", "rocket_lstm", "lstm_fcn", "no_lstm")
 PANEL_METHODS = ("minirocket", "default")
 
 
@@ -90,7 +90,7 @@ def run_method(method: str, dataset: str, seed: int) -> dict:
         from lstmkit.classification import LongSequenceClassifier
 
         options = {"random_state": seed}
-        if method in ("quantile_lstm", "lstm_fcn"):
+        if method in ("quantile_lstm", "rocket_lstm", "lstm_fcn"):
             options["recipe"] = method
         if method == "no_lstm":
             options["use_lstm"] = False

@@ -20,7 +20,10 @@ Subpackages and modules (one concern each; see ``docs/architecture.md``):
     initializers: ``ForgetBiasInitializer``. schedules: ``WarmupDecaySchedule``.
     length_selection: autocorrelation and mutual information by lag, choosing a length.
     imbalance: class and sample weights, resampling, synthetic sequences, reports.
-    tuning: one search space for KerasTuner and Optuna, resumable studies.
+    tuning: one search space for KerasTuner and Optuna, resumable studies shared by
+        worker processes (SQLite, a journal file or a PostgreSQL server).
+    distribute: data-parallel training with ``tf.distribute.MirroredStrategy``.
+    classification: ``LongSequenceClassifier``, a scikit-learn estimator.
     profiling, reproducibility, results: timing and memory, seeds, saved figures.
 
 ``lstmkit.encoder_decoder`` and ``lstmkit.sequence_length`` are the 0.1 names of
@@ -35,7 +38,9 @@ except PackageNotFoundError:  # pragma: no cover - imported from a folder, not i
     __version__ = "0+unknown"
 
 from lstmkit import (
+    classification,
     datasets,
+    distribute,
     encoder_decoder,
     gates,
     imbalance,
@@ -71,7 +76,9 @@ __all__ = [
     "__version__",
     "bucket_by_length",
     "chronological_split",
+    "classification",
     "datasets",
+    "distribute",
     "encoder_decoder",
     "environment_report",
     "gates",

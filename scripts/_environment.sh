@@ -13,21 +13,23 @@ if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null
     exit 1
 fi
 
-# make_env VENV REQUIREMENTS: create VENV with $PYTHON, install REQUIREMENTS and lstmkit
-# (editable, no dependencies: the requirements file pins them) into it, once.
+# make_env VENV REQUIREMENTS...: create VENV with $PYTHON, install the REQUIREMENTS files
+# and lstmkit (editable, no dependencies: the requirements files pin them) into it, once.
 make_env() {
-    local venv="$1" requirements="$2"
+    local venv="$1"
+    shift
+    local requirements=("$@")
     if [ ! -x "$venv/bin/python" ]; then
         echo "==> creating $venv with $("$PYTHON" --version)"
         "$PYTHON" -m venv "$venv"
         echo "*" > "$venv/.gitignore"  # never committed, whatever .gitignore says
     fi
     local stamp
-    stamp="$venv/.stamp-$(cat "$requirements" pyproject.toml | sha256sum | cut -c1-16)"
+    stamp="$venv/.stamp-$(cat "${requirements[@]}" pyproject.toml | sha256sum | cut -c1-16)"
     if [ ! -f "$stamp" ]; then
-        echo "==> installing $requirements and lstmkit into $venv (first run: a few minutes)"
+        echo "==> installing ${requirements[*]} and lstmkit into $venv (first run: a few minutes)"
         "$venv/bin/python" -m pip install --quiet --upgrade pip
-        "$venv/bin/python" -m pip install --quiet -r "$requirements"
+        "$venv/bin/python" -m pip install --quiet "${requirements[@]/#/--requirement=}"
         "$venv/bin/python" -m pip install --quiet --no-deps --no-build-isolation -e .
         rm -f "$venv"/.stamp-*
         touch "$stamp"
@@ -49,6 +51,7 @@ sys.path.remove("$ROOT/tests")
 GUARD
 }
 
-make_env .venv requirements.txt
+# The newest stack also carries the website's tools (tests/site builds and checks it once).
+make_env .venv requirements.txt requirements-site.txt
 export PATH="$ROOT/.venv/bin:$PATH"
-export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
+export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-3}"

@@ -35,7 +35,7 @@ EXTRAS = {"10": ("baselines",), "14": ("imbalance",), "15": ("tuning",), "24": (
 EXTRA_MODULES = {
     "baselines": ("dtaidistance",),
     "imbalance": ("imblearn",),
-    "tuning": ("keras_tuner", "optuna", "optuna_integration"),
+    "tuning": ("keras_tuner", "optuna", "optuna_integration", "psycopg"),
 }
 # Notebooks whose long LSTM fits run several times faster on Colab's GPU runtime (cuDNN).
 GPU_HELPS = frozenset({"03", "08", "11", "16", "19", "20", "21", "22"})
@@ -52,7 +52,7 @@ import time
 import warnings
 from importlib import metadata
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's C++ start-up lines
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # hide TensorFlow's C++ log lines
 # Installed from the ref the badge above opens; NEEDS: module -> version (None: any);
 # TESTED: the oldest and newest minor versions the committed outputs are checked on.
 LSTMKIT = "$requirement @ git+$repository@$ref"

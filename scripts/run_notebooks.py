@@ -37,6 +37,7 @@ NOTEBOOKS = ROOT / "notebooks"
 # copy would break comparisons. Everything else on stderr is kept for people to see.
 NOISE = re.compile(
     r"^(\S*\s*)?(I|W|E)\d{4} [\d:. ]+\s+\d+ \S+\.(cc|h):\d+\]|"
+    r"^\d{4}-\d\d-\d\d [\d:.]+: [IWE] \S+\.(cc|h):\d+\]|"
     r"^WARNING: All log messages before absl::InitializeLog|"
     r"oneDNN custom operations are on|cuda_blas|cuda_dnn|cuda_fft|TF-TRT|rebuild TensorFlow",
 )
@@ -116,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell")
     args = parser.parse_args(argv)
 
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     if args.prefixes:
         paths = [p for p in paths if any(p.name.startswith(prefix) for prefix in args.prefixes)]

@@ -5,14 +5,20 @@
 #   1. Colab's stack (.venv-colab, requirements-colab.txt), where readers run the notebooks:
 #      unit tests, doctests and every notebook under nbval, in order.
 #   2. The newest stack (.venv, requirements.txt): unit tests and doctests again, plus the
-#      checks that do not depend on the stack and so run once: ruff, notebook hygiene,
-#      the static site and the wheel-install test.
+#      checks that run once (ONCE below): ruff, notebook hygiene, the static site, the
+#      wheel-install test, the fuzz test, the classifier's estimator checks, the workers
+#      on PostgreSQL and a journal file, and data-parallel training.
 #
 # Both runs always run and both summaries are printed; the command fails if either failed.
 # Set LSTMKIT_STACKS=colab or LSTMKIT_STACKS=newest to run one of them only.
 source "$(dirname "${BASH_SOURCE[0]}")/_environment.sh"
 STACKS="${LSTMKIT_STACKS:-colab newest}"
-ONCE=(tests/test_lint.py tests/test_notebook_hygiene.py tests/test_packaging.py tests/site)
+# Stack-independent or slow checks run once, on the newest stack: lint, hygiene, the wheel,
+# the website, the fuzz test of the public API, the estimator checks of the classifier,
+# the PostgreSQL/journal worker tests and the data-parallel test (each needs processes).
+ONCE=(tests/test_lint.py tests/test_notebook_hygiene.py tests/test_packaging.py tests/site
+      tests/test_fuzz_public_api.py tests/classification tests/tuning/test_workers.py
+      tests/distribute)
 SKIP_ONCE=()
 for path in "${ONCE[@]}"; do
     [ -e "$path" ] && SKIP_ONCE+=(--ignore "$path")

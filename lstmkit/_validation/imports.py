@@ -14,6 +14,8 @@ _EXTRAS = {
     "optuna": ("tuning", "optuna"),
     "optuna_integration": ("tuning", "optuna-integration"),
     "dtaidistance": ("baselines", "dtaidistance"),
+    "aeon": ("baselines", "aeon"),
+    "psycopg": ("tuning", "psycopg[binary]"),
 }
 
 

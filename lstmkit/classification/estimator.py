@@ -67,7 +67,8 @@ class LongSequenceClassifier(ClassifierMixin, BaseEstimator):
 
     Attributes (after ``fit``):
         classes_: the sorted class labels. n_channels_: channels per step.
-        n_features_in_: steps per series, only when ``X`` was a 2-D array.
+        n_features_in_: steps per series, only when ``X`` was a 2-D array; ``predict``
+            then expects 2-D arrays of as many steps (other lengths: 3-D or a list).
         recipe_: the recipe used. window_: steps summarized per input step of the network.
         validation_scores_: each member's validation accuracy at its best epoch (on the
             training set itself when there were too few series to hold some out).
@@ -165,7 +166,9 @@ class LongSequenceClassifier(ClassifierMixin, BaseEstimator):
         deadline = started_cpu + float(self.time_budget_s)
         for member in range(self.n_members):
             left = deadline - time.process_time()
-            if member and left < 1.0:
+            # A member costs at least its start-up (building, tracing, a first epoch):
+            # skip it when what is left would not cover the first member's.
+            if member and left < self._first_epoch_cpu:
                 break
             self._fit_member(features, encoded, seed + member, member,
                              time.process_time() + left / (self.n_members - member))
@@ -226,6 +229,8 @@ class LongSequenceClassifier(ClassifierMixin, BaseEstimator):
                   callbacks=callbacks, verbose=0)
         self.models_.append(model)
         self.epochs_.append(budget.epochs_run)
+        if member == 0:
+            self._first_epoch_cpu = budget.first_epoch_cpu
         history = model.history.history
         if history.get("val_loss"):
             best = int(np.argmin(history["val_loss"]))
@@ -238,7 +243,12 @@ class LongSequenceClassifier(ClassifierMixin, BaseEstimator):
             An array of shape ``(n_series, n_classes)``; columns follow ``classes_``.
         """
         check_is_fitted(self, "models_")
-        series, _ = prep.to_series_list(X)
+        series, columns = prep.to_series_list(X)
+        expected = getattr(self, "n_features_in_", None)
+        if columns is not None and expected is not None and columns != expected:
+            raise ValueError(f"X has {columns} features, but LongSequenceClassifier is expecting "
+                             f"{expected} features as input (steps per series, as in fit). Pass "
+                             f"series of other lengths as a 3-D array or a list of arrays.")
         if series[0].shape[1] != self.n_channels_:
             raise ValueError(f"`X` must have {self.n_channels_} channels, as in fit. Received: "
                              f"{series[0].shape[1]} channels.")
@@ -262,7 +272,8 @@ class LongSequenceClassifier(ClassifierMixin, BaseEstimator):
         Returns:
             An array of shape ``(n_series,)``.
         """
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        probabilities = self.predict_proba(X)  # checks that the estimator is fitted
+        return self.classes_[np.argmax(probabilities, axis=1)]
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()

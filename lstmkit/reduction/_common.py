@@ -76,7 +76,11 @@ def gather_crops(
 def check_crop_allocation(
     count: int, crop_length: int, sample: np.ndarray, *, name: str, value: Any
 ) -> None:
-    """Refuse ``count`` crops of ``crop_length`` steps that would not fit in memory."""
+    """Refuse ``count`` crops of ``crop_length`` steps that would not fit in memory.
+
+    ``sample`` is one sequence, ``(steps,)`` or ``(steps, features)``: each cropped step
+    holds ``features`` values.
+    """
     per_step = int(np.prod(sample.shape[1:], dtype=np.int64)) if sample.ndim > 1 else 1
     check_allocation(
         count * crop_length * per_step, sample.dtype.itemsize, name=name, value=value,

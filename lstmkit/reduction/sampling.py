@@ -112,7 +112,7 @@ def random_crops(
     num_crops = check_int(num_crops, "num_crops", minimum=1)
     return_starts = check_bool(return_starts, "return_starts")
     count = len(lengths)
-    check_crop_allocation(count * num_crops, crop_length, sequences[0][None], name="num_crops",
+    check_crop_allocation(count * num_crops, crop_length, sequences[0], name="num_crops",
                           value=num_crops)
     generator = check_random_state(seed)
     starts = generator.integers(0, (lengths - crop_length + 1)[:, None], size=(count, num_crops))
@@ -151,7 +151,7 @@ def evenly_spaced_crops(sequences: Any, *, crop_length: int, num_crops: int) -> 
     crop_length = check_crop_length(crop_length, int(lengths.min()))
     num_crops = check_int(num_crops, "num_crops", minimum=1)
     count = len(lengths)
-    check_crop_allocation(count * num_crops, crop_length, sequences[0][None], name="num_crops",
+    check_crop_allocation(count * num_crops, crop_length, sequences[0], name="num_crops",
                           value=num_crops)
     last_start = lengths - crop_length
     if num_crops == 1:

@@ -9,6 +9,7 @@ import keras
 import numpy as np
 
 from lstmkit._validation import check_int, check_random_state
+from lstmkit.distribute import check_no_strategy
 from lstmkit.tbptt._backup import read_backup, remove_backup, write_backup
 from lstmkit.tbptt._batches import ChunkLogs
 from lstmkit.tbptt.chunks import chunk_bounds
@@ -49,6 +50,9 @@ class FitLoop:
         backup_dir: str | os.PathLike | None,
         backup_freq: int | str,
     ) -> None:
+        # A strategy would split each batch across devices while the state keeps one row
+        # per sequence of the whole batch: refuse it with the reason, not a shape error.
+        check_no_strategy("TruncatedBPTTTrainer.fit")
         self.trainer, self.model = trainer, trainer.model
         self.x, self.y, self.weights = x, y, weights
         self.epochs, self.validation, self.shuffle = epochs, validation, shuffle

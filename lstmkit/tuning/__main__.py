@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     worker.add_argument("--trials", type=int, required=True,
                         help="finished trials wanted in the whole study")
     worker.add_argument("--objective", required=True,
-                        help="module:function or path/file.py:function")
+                        help="module:function or <file>.py:function")
     worker.add_argument("--heartbeat", type=int, default=60, help="seconds between heartbeats")
     worker.add_argument("--direction", default="minimize", choices=("minimize", "maximize"))
     worker.add_argument("--seed", type=int, default=None)

@@ -171,9 +171,9 @@ def run_study(
     heartbeat = _heartbeat_seconds(study)
 
     def recorded(trial: Any) -> Any:
-        admit(trial, num_trials, heartbeat)  # raises SurplusTrial when not needed
-        try:
+        try:  # the heartbeat covers the wait in `admit` too, or others find it stale
             with JournalHeartbeat(trial, heartbeat, enabled=journal):
+                admit(trial, num_trials, heartbeat)  # raises SurplusTrial if not needed
                 value = objective(trial)
         except optuna.TrialPruned:
             outcomes.append(None)

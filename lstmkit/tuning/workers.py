@@ -9,7 +9,7 @@ from a shell on any machine that reaches the storage::
         --study lstm --trials 40 --objective my_search:objective
 
 The objective is named ``"module:function"`` (a module importable from the working
-folder, or ``path/to/file.py:function``) because a function cannot be sent to another
+folder, or ``<file>.py:function``) because a function cannot be sent to another
 process by itself.
 """
 
@@ -34,7 +34,7 @@ __all__ = ["load_objective", "run_worker", "start_workers", "study_report", "wai
 
 
 def load_objective(name: str) -> Callable[[Any], Any]:
-    """Import an objective named ``"module:function"`` or ``"path/file.py:function"``.
+    """Import an objective named ``"module:function"`` or ``"<file>.py:function"``.
 
     Example:
         >>> load_objective("math:sqrt")(4.0)
@@ -42,7 +42,7 @@ def load_objective(name: str) -> Callable[[Any], Any]:
     """
     if not isinstance(name, str) or name.count(":") != 1 or name.endswith(":"):
         raise ValueError(
-            f"`objective` must be 'module:function' or 'path/file.py:function'. "
+            f"`objective` must be 'module:function' or '<file>.py:function'. "
             f"{received(objective=name)} For example 'my_search:objective'."
         )
     module_name, function = name.split(":")
@@ -165,10 +165,10 @@ def start_workers(
     ``seed + i``. The study is created before they start, so none races to create it.
 
     Args:
-        num_workers: processes to start, >= 1.
+        num_workers: processes to start, 1 to 256 (about one per core or GPU is useful).
         storage: a server URL or ``"journal:<file>"`` (a SQLite file serialises writers).
         study_name: the study's name.
-        objective: ``"module:function"`` or ``"path/file.py:function"``.
+        objective: ``"module:function"`` or ``"<file>.py:function"``.
         num_trials: finished trials wanted in the whole study, >= 1.
         heartbeat_seconds: heartbeat interval of every worker, >= 1.
         direction: ``"minimize"`` or ``"maximize"``.
@@ -181,7 +181,9 @@ def start_workers(
         The ``subprocess.Popen`` handles (``.pid``, ``.kill()``); wait for them with
         :func:`wait_for_workers`.
     """
-    num_workers = check_int(num_workers, "num_workers", minimum=1)
+    # Each worker is a Python process with its own TensorFlow: one machine runs a few.
+    num_workers = check_int(num_workers, "num_workers", minimum=1, maximum=256,
+                            hint="Start more on other machines with the command line.")
     num_trials = check_int(num_trials, "num_trials", minimum=1)
     heartbeat_seconds = check_int(heartbeat_seconds, "heartbeat_seconds", minimum=1)
     if seed is not None:

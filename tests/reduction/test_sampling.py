@@ -144,3 +144,16 @@ def test_crops_check_the_allocation_first(monkeypatch):
         reduction.evenly_spaced_crops(x, crop_length=50, num_crops=10**8)
     with pytest.raises(ValueError, match="`num_crops`"):
         reduction.predict_over_crops(_LastStepModel(), x, crop_length=50, num_crops=10**8)
+
+
+def test_crop_size_guard_counts_features_per_step_not_whole_sequences(monkeypatch):
+    """10 crops of 100 steps x 2 features are 8 KB of float32: the guard must not count
+    every step of the sequence as a feature (which asked for gigabytes on ACSF1)."""
+    from lstmkit import reduction
+
+    monkeypatch.setenv("LSTMKIT_MAX_ALLOCATION_BYTES", str(100 * 1024))
+    sequences = np.zeros((10, 5_000, 2), dtype="float32")
+    crops = reduction.random_crops(sequences, crop_length=100, num_crops=1, seed=0)
+    assert crops.shape == (10, 100, 2)
+    crops = reduction.evenly_spaced_crops(sequences, crop_length=100, num_crops=1)
+    assert crops.shape == (10, 100, 2)

@@ -43,19 +43,22 @@ def test_names_inside_links_and_unknown_names_stay_plain():
 
 
 def test_badge_is_served_locally_and_notebook_downloadable():
+    name = "01_lstm_from_scratch.ipynb"
+    colab = "https://colab.research.google.com/github/lstmkit/lstmkit/blob/main/notebooks/" + name
     html = (
-        '<h1>01</h1><p><a class="reference external" href="https://colab.research.google.com/'
-        f'github/o/r/blob/main/notebooks/01.ipynb"><img src="{postprocess.COLAB_BADGE_URL}"/>'
-        "</a></p>"
+        f'<h1>01</h1><p><a class="reference external" href="{colab}">'
+        f'<img src="{postprocess.COLAB_BADGE_URL}"/></a></p>'
     )
     out = postprocess.localize_colab_badge(html, "../")
-    out = postprocess.add_notebook_links(out, "01.ipynb", "unused", "../")
+    out = postprocess.add_notebook_links(out, name, "unused", "../")
     assert postprocess.COLAB_BADGE_URL not in out
     assert 'src="../_static/colab-badge.svg"' in out
-    assert 'href="01.ipynb" download="01.ipynb"' in out
-    assert postprocess.add_notebook_links(out, "01.ipynb", "unused", "../") == out
+    assert f'href="{name}" download="{name}"' in out
+    assert postprocess.add_notebook_links(out, name, "unused", "../") == out
 
 
 def test_missing_badge_is_added_after_the_title():
-    out = postprocess.add_notebook_links("<h1>T</h1><p>text</p>", "02.ipynb", "https://c/02", "")
+    out = postprocess.add_notebook_links(
+        "<h1>T</h1><p>text</p>", "02_preparing_long_sequences.ipynb", "https://c/02", ""
+    )
     assert out.index("</h1>") < out.index('href="https://c/02"') < out.index("<p>text")

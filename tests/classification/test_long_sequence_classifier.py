@@ -38,6 +38,12 @@ EXPECTED_FAILED_CHECKS = {
         "float32 matrix products differ in the last bits (1e-7) with the batch's "
         "composition, and the check compares with rtol=1e-7"
     ),
+    # Measured: 1 of 60 probabilities off by 1.8e-7 (0.59488332 vs 0.59488314) when
+    # predicting on a subset, the same float32 batch-composition effect.
+    "check_methods_subset_invariance": (
+        "float32 matrix products differ in the last bits (1e-7) with the batch's "
+        "composition, and the check compares with rtol=1e-7"
+    ),
 }
 
 

@@ -1,6 +1,8 @@
 """LongSequenceClassifier against MiniRocket, ROCKET and 1-NN DTW, each in a fresh process.
 
-Needs aeon (``pip install "aeon~=1.6.0"``, which pins numpy < 2.4 and pandas < 3.1).
+Needs aeon (``pip install "aeon~=1.6.0"``, which pins numpy < 2.4 and pandas < 3.1): the
+Colab-stack environment that ``bash scripts/test.sh`` builds has it, so run it as
+``.venv-colab/bin/python benchmarks/long_series.py``.
 Datasets: the bundled ACSF1, PLAID and JapaneseVowels, and (``--panel``) a held-out panel
 of UCR series bundled inside aeon's wheel, run with default arguments only.
 

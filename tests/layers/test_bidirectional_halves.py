@@ -8,6 +8,7 @@ import keras
 import numpy as np
 import pytest
 
+from lstmkit.gates import lstm_forward_numpy
 from lstmkit.layers.bidirectional_halves import BidirectionalHalves
 
 
@@ -19,28 +20,24 @@ def _numpy(value):
     return keras.ops.convert_to_numpy(value)
 
 
-def _sigmoid(values):
-    return 1.0 / (1.0 + np.exp(-values))
-
-
 def _numpy_lstm(sequences, kernel, recurrent_kernel, bias, mask=None):
-    """Keras's LSTM in NumPy (gates i, f, c, o), reading steps in the order given."""
-    batch, steps, _ = sequences.shape
+    """Last hidden state of lstmkit's NumPy LSTM reference, reading steps in the order given.
+
+    A masked step leaves the state unchanged, which is the same as skipping it: each row
+    runs the reference over its unmasked steps only (zeros when it has none).
+    """
+    weights = (kernel, recurrent_kernel, bias)
+    if mask is None:
+        return lstm_forward_numpy(sequences, *weights).hidden_state[:, -1]
     units = recurrent_kernel.shape[0]
-    hidden = np.zeros((batch, units))
-    cell = np.zeros((batch, units))
-    for step in range(steps):
-        gates = sequences[:, step] @ kernel + hidden @ recurrent_kernel + bias
-        input_gate = _sigmoid(gates[:, :units])
-        forget_gate = _sigmoid(gates[:, units : 2 * units])
-        candidate = np.tanh(gates[:, 2 * units : 3 * units])
-        output_gate = _sigmoid(gates[:, 3 * units :])
-        new_cell = forget_gate * cell + input_gate * candidate
-        new_hidden = output_gate * np.tanh(new_cell)
-        keep = np.ones((batch, 1), bool) if mask is None else mask[:, step : step + 1]
-        cell = np.where(keep, new_cell, cell)
-        hidden = np.where(keep, new_hidden, hidden)
-    return hidden
+    rows = []
+    for row, keep in zip(sequences, mask, strict=True):
+        kept = row[keep][None]
+        rows.append(
+            lstm_forward_numpy(kept, *weights).hidden_state[0, -1] if keep.any()
+            else np.zeros(units)
+        )
+    return np.stack(rows)
 
 
 @pytest.mark.parametrize(

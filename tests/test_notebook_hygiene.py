@@ -21,7 +21,10 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 SERIES = [path for path in NOTEBOOKS if not path.name.startswith("00_")]
 ALLOWED_NOTEBOOK_METADATA = {"kernelspec", "language_info", "colab"}
 ALLOWED_CELL_METADATA = {"tags", "id"}
-SECTIONS = ("## What you will learn", "## Setup", "## Results", "## Summary", "## Exercises")
+SECTIONS = ("## What you will learn", "## Setup", "## Results", "## Summary", "## Exercises",
+            "## References")
+# The Exercises section asks for thinking before typing: both kinds, in this order.
+EXERCISE_KINDS = ("### Conceptual", "### Coding")
 
 
 def _read(path):
@@ -69,6 +72,11 @@ def test_follows_the_skeleton(path):
     markdown = "\n".join(cell.source for cell in cells if cell.cell_type == "markdown")
     for heading in SECTIONS:
         assert heading in markdown, f"{path.name} lacks '{heading}'"
+    exercises = markdown.split("## Exercises", 1)[1]
+    positions = [exercises.find(kind) for kind in EXERCISE_KINDS]
+    assert -1 not in positions and positions == sorted(positions), (
+        f"{path.name}: Exercises needs {' then '.join(EXERCISE_KINDS)}"
+    )
     setup = next(cell for cell in cells if cell.cell_type == "code")
     assert "nbval-ignore-output" in setup.metadata.get("tags", [])
     assert "lk.set_seed(" in setup.source and '"google.colab" in sys.modules' in setup.source
@@ -225,15 +233,127 @@ def test_the_reference_check_ignores_urls_and_runtime_paths():
     assert _exists("results/01_x.json", notebook, ROOT, set())
 
 
-@pytest.mark.parametrize("path", SERIES, ids=lambda p: p.name)
-def test_next_link_points_at_the_next_notebook(path):
+def next_link_problem(path, series):
+    """Why ``path``'s "Next:" paragraph does not lead to the notebook after it, or ``None``."""
     markdown = "\n".join(cell.source for cell in _read(path).cells if cell.cell_type == "markdown")
     paragraphs = [p for p in re.split(r"\n\s*\n", markdown) if p.lstrip().startswith("Next:")]
-    assert len(paragraphs) == 1, f"{path.name} needs one 'Next:' paragraph"
+    if len(paragraphs) != 1:
+        return f"{path.name} needs one 'Next:' paragraph, has {len(paragraphs)}"
     links = _LINK.findall(paragraphs[0])
-    position = SERIES.index(path)
-    expected = SERIES[position + 1].name if position + 1 < len(SERIES) else "00_index.ipynb"
-    assert links and links[0] == expected, f"{path.name}: Next links {links}, expected {expected}"
+    names = [item.name for item in series]
+    position = names.index(path.name)
+    expected = names[position + 1] if position + 1 < len(names) else "00_index.ipynb"
+    if not links or links[0] != expected:
+        return f"{path.name}: Next links {links}, expected {expected}"
+    return None
+
+
+@pytest.mark.parametrize("path", SERIES, ids=lambda p: p.name)
+def test_next_link_points_at_the_next_notebook(path):
+    problem = next_link_problem(path, SERIES)
+    assert problem is None, problem
+
+
+def test_the_next_link_check_catches_a_wrong_link(tmp_path):
+    first, second, third = SERIES[:3]
+    notebook = _read(first)
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown" and "Next:" in cell.source:
+            cell.source = cell.source.replace(f"]({second.name})", f"]({third.name})")
+    planted = tmp_path / first.name
+    nbformat.write(notebook, planted)
+    assert next_link_problem(first, SERIES) is None
+    problem = next_link_problem(planted, [planted, second, third])
+    assert problem == f"{first.name}: Next links ['{third.name}'], expected {second.name}"
+
+
+# --- Every decimal number the prose states is one the notebook computes -------------------
+
+# A decimal in a markdown cell is checked unless it is part of a link, a URL, inline code,
+# or a version number right after the name of the software it belongs to.
+_DECIMAL = re.compile(r"(?<![\w.,/])(\d+\.\d+)(?![\w.]?\d)")
+_VERSIONED = re.compile(
+    r"(?:Python|TensorFlow|TF|Keras|NumPy|numpy|pandas|scikit-learn|sklearn|JAX|PyTorch|"
+    r"matplotlib|protobuf|Optuna|aeon|KerasTuner|CUDA|cuDNN|version|v)\s*(\d+\.\d+(?:\.\d+)*)"
+)
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+_NOT_CHECKED = re.compile(r"`[^`\n]*`|\]\([^)]*\)|(?:https?|ftp)://\S+|<[^>\n]*>")
+
+
+# Keras's per-epoch progress lines: hundreds of numbers that no sentence should quote.
+_PROGRESS = re.compile(r"^.*(?:Epoch \d+/\d+|\d+/\d+ .*- loss:|ms/step|s/step).*$", re.MULTILINE)
+
+
+def _computed_text(notebook):
+    """The notebook's code and what its code printed (plain text, without progress lines)."""
+    parts = []
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        parts.append(cell.source)
+        for output in cell.get("outputs", []):
+            if "text" in output:
+                parts.append(output["text"])
+            data = output.get("data", {})
+            parts.extend(str(data[kind]) for kind in ("text/plain", "text/html") if kind in data)
+    return _PROGRESS.sub("", "\n".join(parts))
+
+
+def _matches(stated, computed):
+    """Whether a computed value, or it times 100, rounds to the ``stated`` decimal string."""
+    places = len(stated.split(".")[1])
+    value = float(stated)
+    return any(
+        abs(round(number * scale, places) - value) < 0.5 * 10 ** -places + 1e-12
+        for number in computed
+        for scale in (1, 100)
+    )
+
+
+def stale_numbers(path):
+    """Decimal numbers in ``path``'s markdown that no code or output of the notebook gives."""
+    notebook = _read(path)
+    computed_text = _computed_text(notebook)
+    computed = {float(token) for token in _NUMBER.findall(computed_text)}
+    stale = []
+    for cell in notebook.cells:
+        if cell.cell_type != "markdown":
+            continue
+        text = _VERSIONED.sub(" ", _NOT_CHECKED.sub(" ", cell.source))
+        for stated in _DECIMAL.findall(text):
+            if stated not in computed_text and not _matches(stated, computed):
+                stale.append(stated)
+    return stale
+
+
+@pytest.mark.parametrize("path", SERIES, ids=lambda p: p.name)
+def test_markdown_numbers_are_computed_in_the_notebook(path):
+    stale = stale_numbers(path)
+    assert not stale, (
+        f"{path.name} states {stale} in markdown but no cell computes or prints them: print "
+        "the figure in a cell (and check it), or describe it without the number"
+    )
+
+
+def test_the_number_check_catches_a_planted_stale_number(tmp_path):
+    path = SERIES[0]
+    notebook = _read(path)
+    printed = next(cell.outputs[0]["text"] for cell in notebook.cells
+                   if cell.cell_type == "code" and cell.get("outputs")
+                   and "text" in cell.outputs[0] and _DECIMAL.search(cell.outputs[0]["text"]))
+    computed = _DECIMAL.search(printed).group(1)
+    notebook.cells.append(nbformat.v4.new_markdown_cell(
+        f"It scores {computed}, about 0.123456 of the time with TensorFlow 2.20; "
+        "see [the paper](https://arxiv.org/abs/1503.04069) and `x = 0.75`."
+    ))
+    planted = tmp_path / path.name
+    nbformat.write(notebook, planted)
+    assert stale_numbers(planted) == [*stale_numbers(path), "0.123456"]
+
+
+def test_the_number_check_accepts_rounded_and_percent_forms():
+    assert _matches("0.94", {0.9412}) and _matches("94.1", {0.9412})
+    assert not _matches("0.95", {0.9412}) and not _matches("0.9", {0.84})
 
 
 # --- One install source: Setup cells, badges and docs agree with scripts/colab_setup.py ----

@@ -31,9 +31,15 @@ REPOSITORY = "https://github.com/lstmkit/lstmkit"
 REF = "main"  # the branch or tag the badges open; the Setup cell installs from the same ref
 # Extras (pyproject.toml's optional dependencies) per notebook number, and the modules
 # whose presence shows that an extra is installed.
-EXTRAS = {"10": ("baselines",), "14": ("imbalance",), "15": ("tuning",), "24": ("tuning",)}
+EXTRAS = {
+    "10": ("baselines",),
+    "14": ("imbalance",),
+    "15": ("tuning",),
+    "23": ("baselines",),
+    "24": ("tuning",),
+}
 EXTRA_MODULES = {
-    "baselines": ("dtaidistance",),
+    "baselines": ("dtaidistance", "aeon"),
     "imbalance": ("imblearn",),
     "tuning": ("keras_tuner", "optuna", "optuna_integration", "psycopg"),
 }

@@ -269,15 +269,20 @@ def test_the_next_link_check_catches_a_wrong_link(tmp_path):
 
 # --- Every decimal number the prose states is one the notebook computes -------------------
 
-# A decimal in a markdown cell is checked unless it is part of a link, a URL, inline code,
-# or a version number right after the name of the software it belongs to.
+# A decimal in a markdown cell is checked unless it is part of a link, a URL, inline code, a
+# citation identifier (arXiv id, DOI) or a version number right after the name of the
+# software it belongs to.
 _DECIMAL = re.compile(r"(?<![\w.,/])(\d+\.\d+)(?![\w.]?\d)")
 _VERSIONED = re.compile(
     r"(?:Python|TensorFlow|TF|Keras|NumPy|numpy|pandas|scikit-learn|sklearn|JAX|PyTorch|"
     r"matplotlib|protobuf|Optuna|aeon|KerasTuner|CUDA|cuDNN|version|v)\s*(\d+\.\d+(?:\.\d+)*)"
 )
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
-_NOT_CHECKED = re.compile(r"`[^`\n]*`|\]\([^)]*\)|(?:https?|ftp)://\S+|<[^>\n]*>")
+_NOT_CHECKED = re.compile(
+    r"`[^`\n]*`|\]\([^)]*\)|(?:https?|ftp)://\S+|<[^>\n]*>"  # code, link targets, URLs, tags
+    r"|arXiv:\s*\d+\.\d+|\b10\.\d{4,9}/\S+",  # citation identifiers: arXiv ids and DOIs
+    re.IGNORECASE,
+)
 
 
 # Keras's per-epoch progress lines: hundreds of numbers that no sentence should quote.
@@ -343,8 +348,9 @@ def test_the_number_check_catches_a_planted_stale_number(tmp_path):
                    and "text" in cell.outputs[0] and _DECIMAL.search(cell.outputs[0]["text"]))
     computed = _DECIMAL.search(printed).group(1)
     notebook.cells.append(nbformat.v4.new_markdown_cell(
-        f"It scores {computed}, about 0.123456 of the time with TensorFlow 2.20; "
-        "see [the paper](https://arxiv.org/abs/1503.04069) and `x = 0.75`."
+        f"It scores {computed}, about 0.123456 of the time with TensorFlow 2.20; see "
+        "[arXiv:1503.04069](https://arxiv.org/abs/1503.04069), doi 10.1162/neco.1997.9.8.1735 "
+        "and `x = 0.75`."
     ))
     planted = tmp_path / path.name
     nbformat.write(notebook, planted)
@@ -374,7 +380,7 @@ def _colab_setup():
 EXTRA_NEEDED_BY = {
     "imbalance": ("imblearn", "resample_sequences", "synthesize_sequences"),
     "tuning": ("keras_tuner", "optuna", "run_study", "create_study", "hypermodel("),
-    "baselines": ("dtaidistance",),
+    "baselines": ("dtaidistance", "aeon"),
 }
 
 

@@ -20,7 +20,9 @@ and the same global batch, a fit on two devices ends with the weights of a fit o
   20585, TensorFlow issue 72388). Scale a *search* over machines instead
   (:mod:`lstmkit.tuning.workers`) and train each model on one machine.
 - ``keras.distribution.DataParallel`` is Keras's own multi-device API, but only on the
-  JAX backend; lstmkit tests the TensorFlow backend.
+  JAX backend. :func:`split_cpu` and :func:`mirrored_strategy` need the TensorFlow
+  backend and say so on any other; :func:`check_distributable` and
+  :func:`check_no_strategy` work on every backend.
 """
 
 from __future__ import annotations
@@ -32,6 +34,16 @@ import keras
 from lstmkit._validation import check_int, received
 
 __all__ = ["check_distributable", "check_no_strategy", "mirrored_strategy", "split_cpu"]
+
+
+def _require_tensorflow(name: str) -> None:
+    backend = keras.backend.backend()
+    if backend != "tensorflow":
+        raise RuntimeError(
+            f"{name} builds a tf.distribute strategy, which needs Keras's TensorFlow "
+            f"backend. Received: backend {backend!r}. Set KERAS_BACKEND=tensorflow before "
+            "importing keras, or use keras.distribution.DataParallel on JAX."
+        )
 
 
 def split_cpu(num_devices: int) -> list[str]:
@@ -48,8 +60,10 @@ def split_cpu(num_devices: int) -> list[str]:
         The device names, ``["/cpu:0", "/cpu:1", ...]``.
 
     Raises:
-        RuntimeError: TensorFlow was already initialised with another number of devices.
+        RuntimeError: TensorFlow was already initialised with another number of devices,
+            or Keras runs on another backend.
     """
+    _require_tensorflow("split_cpu")
     import tensorflow as tf
 
     num_devices = check_int(num_devices, "num_devices", minimum=1)
@@ -77,6 +91,7 @@ def mirrored_strategy(devices: list[str] | None = None) -> Any:
         >>> strategy.num_replicas_in_sync
         1
     """
+    _require_tensorflow("mirrored_strategy")
     import tensorflow as tf
 
     if devices is not None and (

@@ -268,13 +268,6 @@ def gradient_norms_over_time(
         >>> norms.shape, bool(norms[-1] > norms[0])
         ((20,), True)
     """
-    if keras.backend.backend() != "tensorflow":
-        raise RuntimeError(
-            "gradient_norms_over_time needs the TensorFlow backend. Received: backend "
-            f"{keras.backend.backend()!r}. Set KERAS_BACKEND=tensorflow before importing keras."
-        )
-    import tensorflow as tf
-
     inputs = check_array(inputs, "inputs", ndim=3, dtype="float32")
     targets = check_array(targets, "targets", ndim=(1, 2, 3))
     check_same_length("inputs", inputs, "targets", targets)
@@ -292,18 +285,46 @@ def gradient_norms_over_time(
             f"`loss` must be a Keras loss name, a keras.losses.Loss or a function. "
             f"{received(loss=loss)} ({error})"
         ) from None
-    sequences = tf.convert_to_tensor(inputs)
-    with tf.GradientTape() as tape:
-        tape.watch(sequences)
+    def value_of(sequences: Any) -> Any:
         predictions = model(sequences, training=False)
-        truth = tf.convert_to_tensor(targets, dtype=predictions.dtype)
-        if truth.shape.rank == predictions.shape.rank - 1:  # (batch,) against (batch, 1)
-            truth = tf.expand_dims(truth, -1)
-        value = tf.reduce_mean(loss_function(truth, predictions))
-    gradient = tape.gradient(value, sequences)
+        truth = keras.ops.convert_to_tensor(targets, dtype=predictions.dtype)
+        if len(truth.shape) == len(predictions.shape) - 1:  # (batch,) against (batch, 1)
+            truth = keras.ops.expand_dims(truth, -1)
+        return keras.ops.mean(loss_function(truth, predictions))
+
+    gradient = _input_gradient(value_of, inputs)
     if gradient is None:
         raise ValueError(
             "The loss does not depend on `inputs` through differentiable operations "
             "(for example an Embedding or integer input). Measure on a float input."
         )
-    return np.sqrt(np.sum(np.square(gradient.numpy().astype("float64")), axis=(0, 2)))
+    return np.sqrt(np.sum(np.square(gradient.astype("float64")), axis=(0, 2)))
+
+
+def _input_gradient(value_of: Any, inputs: np.ndarray) -> np.ndarray | None:
+    """d value_of(inputs) / d inputs with the backend's own autodiff (None: no path)."""
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        sequences = tf.convert_to_tensor(inputs)
+        with tf.GradientTape() as tape:
+            tape.watch(sequences)
+            value = value_of(sequences)
+        gradient = tape.gradient(value, sequences)
+    elif backend == "jax":
+        import jax
+
+        gradient = jax.grad(value_of)(keras.ops.convert_to_tensor(inputs))
+        if not np.any(keras.ops.convert_to_numpy(gradient)):
+            return None  # JAX returns zeros where TensorFlow returns None
+    elif backend == "torch":
+        sequences = keras.ops.convert_to_tensor(inputs).detach().requires_grad_(True)
+        value_of(sequences).backward()
+        gradient = sequences.grad
+    else:
+        raise RuntimeError(
+            "gradient_norms_over_time needs a backend with gradients: tensorflow, jax or "
+            f"torch. Received: backend {backend!r}. Set KERAS_BACKEND before importing keras."
+        )
+    return None if gradient is None else keras.ops.convert_to_numpy(gradient)

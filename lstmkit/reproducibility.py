@@ -55,14 +55,16 @@ def environment_report() -> dict[str, str]:
 
     Returns:
         A dict of strings: ``python``, ``platform``, ``numpy``, ``keras``,
-        ``keras_backend``, ``in_colab``, ``tensorflow`` (with that backend),
+        ``keras_backend``, ``in_colab``, the backend's version (``tensorflow``, ``jax``
+        or ``torch``),
         ``accelerator`` (``"CPU"`` or ``"<n> GPU(s)"``) and ``lstmkit``.
 
     Example:
         >>> import lstmkit as lk
+        >>> import keras
         >>> report = lk.environment_report()
-        >>> report["keras_backend"], "keras" in report, "accelerator" in report
-        ('tensorflow', True, True)
+        >>> report["keras_backend"] == keras.backend.backend(), "accelerator" in report
+        (True, True)
     """
     import keras
     import numpy
@@ -83,6 +85,19 @@ def environment_report() -> dict[str, str]:
         gpus = tf.config.list_physical_devices("GPU")
         if gpus:
             accelerator = f"{len(gpus)} GPU(s)"
+    elif keras.backend.backend() == "jax":
+        import jax
+
+        report["jax"] = jax.__version__
+        gpus = [device for device in jax.devices() if device.platform != "cpu"]
+        if gpus:
+            accelerator = f"{len(gpus)} GPU(s)"
+    elif keras.backend.backend() == "torch":
+        import torch
+
+        report["torch"] = torch.__version__
+        if torch.cuda.is_available():
+            accelerator = f"{torch.cuda.device_count()} GPU(s)"
     report["accelerator"] = accelerator
     report["lstmkit"] = _installed_version()
     return report

@@ -1,16 +1,26 @@
 #!/usr/bin/env bash
 # The one test command (what CI runs). It installs both tested stacks once and runs pytest
-# twice; extra arguments go to both pytest runs (e.g. -k windowing).
+# three times; extra arguments go to every pytest run (e.g. -k windowing).
 #
-#   1. Colab's stack (.venv-colab, requirements-colab.txt), where readers run the notebooks:
-#      unit tests, doctests and every notebook under nbval, in order.
-#   2. The newest stack (.venv, requirements.txt): unit tests and doctests again, plus the
-#      checks that run once (ONCE below): ruff, notebook hygiene, the static site, the
-#      wheel-install test, the fuzz test, the classifier's estimator checks, the workers
-#      on PostgreSQL and a journal file, and data-parallel training.
+#   1. Colab's stack (.venv-colab, requirements-colab.txt), where readers run the notebooks,
+#      on Keras's TensorFlow backend: unit tests, doctests and every notebook under nbval.
+#   2. The newest stack (.venv, requirements.txt): unit tests and doctests again, on
+#      TensorFlow (LSTMKIT_NEWEST_BACKEND=jax runs them on JAX instead). tests/backends loads
+#      the same weights on TensorFlow and, in a subprocess, on JAX and compares the outputs.
+#   3. The newest stack on TensorFlow, one process: the checks that run once (ONCE below):
+#      ruff, notebook hygiene, the static site, the wheel-install test, the fuzz test, the
+#      classifier's estimator checks, the workers on PostgreSQL and a journal file, and
+#      data-parallel training (tf.distribute).
 #
-# Both runs always run and both summaries are printed; the command fails if either failed.
-# Set LSTMKIT_STACKS=colab or LSTMKIT_STACKS=newest to run one of them only.
+# Runs 1 and 2 use two pytest-xdist workers (--dist loadfile: each test file, and so each
+# notebook with its one kernel, stays on one worker, in order). One TensorFlow process
+# keeps about one of the two cores busy on these small models, so two workers finish in
+# about two thirds of the time. Run 3 stays in one process: the site and worker tests
+# share build folders and servers.
+#
+# Every run always runs and every summary is printed; the command fails if any failed.
+# Set LSTMKIT_STACKS=colab or LSTMKIT_STACKS=newest to run one of the stacks only, and
+# LSTMKIT_WORKERS=1 to run without xdist (e.g. to time notebooks on a quiet machine).
 source "$(dirname "${BASH_SOURCE[0]}")/_environment.sh"
 STACKS="${LSTMKIT_STACKS:-colab newest}"
 # Stack-independent or slow checks run once, on the newest stack: lint, hygiene, the wheel,
@@ -18,11 +28,15 @@ STACKS="${LSTMKIT_STACKS:-colab newest}"
 # the PostgreSQL/journal worker tests and the data-parallel test (each needs processes).
 ONCE=(tests/test_lint.py tests/test_notebook_hygiene.py tests/test_packaging.py tests/site
       tests/test_fuzz_public_api.py tests/classification tests/tuning/test_workers.py
-      tests/distribute)
+      tests/distribute lstmkit/distribute.py)
 SKIP_ONCE=()
+RUN_ONCE=()
 for path in "${ONCE[@]}"; do
-    [ -e "$path" ] && SKIP_ONCE+=(--ignore "$path")
+    [ -e "$path" ] && SKIP_ONCE+=(--ignore "$path") && RUN_ONCE+=("$path")
 done
+WORKERS="${LSTMKIT_WORKERS:-2}"
+PARALLEL=()
+[ "$WORKERS" -gt 1 ] && PARALLEL=(-n "$WORKERS" --dist loadfile)
 REPORTS="$(mktemp -d)"
 status=0
 for stack in $STACKS; do
@@ -33,21 +47,29 @@ for stack in $STACKS; do
         # that Keras's cuDNN kernel would refuse on a GPU fails here too.
         use_mask_guard "$REPORTS/ipython"
         .venv-colab/bin/python scripts/colab_setup.py --versions
-        .venv-colab/bin/python -m pytest tests lstmkit notebooks "${SKIP_ONCE[@]}" \
+        KERAS_BACKEND=tensorflow .venv-colab/bin/python -m pytest tests lstmkit notebooks \
+            "${SKIP_ONCE[@]}" "${PARALLEL[@]}" \
             --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
             --durations=10 --junitxml "$REPORTS/colab.xml" "$@" || status=1
         unset IPYTHONDIR
     elif [ "$stack" = newest ]; then
-        echo "==> [newest stack] unit tests, doctests, lint, hygiene and packaging (.venv)"
-        .venv/bin/python scripts/colab_setup.py --versions
-        .venv/bin/python -m pytest tests lstmkit \
-            --durations=10 --junitxml "$REPORTS/newest.xml" "$@" || status=1
+        backend="${LSTMKIT_NEWEST_BACKEND:-tensorflow}"
+        echo "==> [newest stack, $backend] unit tests and doctests (.venv)"
+        KERAS_BACKEND=$backend .venv/bin/python scripts/colab_setup.py --versions
+        KERAS_BACKEND=$backend .venv/bin/python -m pytest tests lstmkit "${SKIP_ONCE[@]}" \
+            "${PARALLEL[@]}" --durations=10 --junitxml "$REPORTS/newest-$backend.xml" "$@" \
+            || status=1
+        echo "==> [newest stack, tensorflow] lint, hygiene, packaging, site, fuzz, workers"
+        # Exit code 5 means that extra arguments (-k ...) selected none of these: not a failure.
+        KERAS_BACKEND=tensorflow .venv/bin/python -m pytest "${RUN_ONCE[@]}" \
+            --durations=10 --junitxml "$REPORTS/newest-once.xml" "$@" \
+            || { [ $? -eq 5 ] || status=1; }
     else
         echo "LSTMKIT_STACKS may hold 'colab' and 'newest'; received: $stack" >&2
         exit 2
     fi
 done
-# One closing line over both runs, after both pytest summaries ("total: N passed, N failed").
+# One closing line over all runs, after every pytest summary ("total: N passed, N failed").
 .venv/bin/python - "$REPORTS" <<'PY'
 import sys
 import xml.etree.ElementTree as ET
@@ -64,5 +86,8 @@ for path in sorted(Path(sys.argv[1]).glob("*.xml")):
 print(f"total: {totals['passed']} passed, {totals['failed']} failed, "
       f"{totals['skipped']} skipped")
 PY
+# The junit reports stay in build/test-reports/ (per-test and per-notebook-cell durations).
+mkdir -p build/test-reports
+cp "$REPORTS"/*.xml build/test-reports/ 2>/dev/null || true
 rm -rf "$REPORTS"
 exit "$status"

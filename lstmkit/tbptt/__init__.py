@@ -39,6 +39,10 @@ What a stateful Keras 3 model needs, and what :class:`TruncatedBPTTTrainer` does
   its own chunk.
 * Evaluating or predicting runs the same stateful layers, so it would overwrite the
   training state; the trainer saves the states before and restores them after.
+* On JAX, Keras's compiled steps drop the updates of the (untracked) state variables:
+  a stateful model's ``predict_on_batch`` or ``train_on_batch`` leaves its state at zero.
+  The trainer registers the states on the model while it runs, so they carry on JAX as
+  on TensorFlow; PyTorch is refused with the reason (``lstmkit/tbptt/_carry.py``).
 """
 
 from lstmkit.tbptt.chunks import chunk_bounds

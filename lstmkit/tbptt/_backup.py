@@ -18,6 +18,8 @@ from typing import Any
 import keras
 import numpy as np
 
+from lstmkit.tbptt._carry import state_variables
+
 BACKUP_NAME = "tbptt_backup.npz"
 
 
@@ -27,6 +29,12 @@ def backup_path(backup_dir: str | os.PathLike) -> Path:
 
 def _arrays(variables: list[Any]) -> list[np.ndarray]:
     return [np.array(keras.ops.convert_to_numpy(v)) for v in variables]
+
+
+def _model_variables(model: keras.Model) -> list[Any]:
+    """The model's variables without the recurrent states (stored apart, mid-batch only)."""
+    states = {id(variable) for variable in state_variables(model)}
+    return [variable for variable in model.variables if id(variable) not in states]
 
 
 def _optimizer_variables(model: keras.Model) -> list[Any]:
@@ -46,7 +54,7 @@ def write_backup(
     directory = Path(backup_dir)
     directory.mkdir(parents=True, exist_ok=True)
     arrays: dict[str, np.ndarray] = {"record": np.array(json.dumps(record))}
-    for i, value in enumerate(_arrays(model.variables)):
+    for i, value in enumerate(_arrays(_model_variables(model))):
         arrays[f"variable_{i}"] = value
     for i, value in enumerate(_arrays(_optimizer_variables(model))):
         arrays[f"optimizer_{i}"] = value
@@ -95,7 +103,7 @@ def read_backup(
         states = []
         for i in range(record["num_state_layers"]):
             states.append(indexed(f"state_{i}_"))
-    _assign(list(model.variables), variables, "model variables", path)
+    _assign(_model_variables(model), variables, "model variables", path)
     _assign(_optimizer_variables(model), optimizer, "optimizer variables", path)
     return record, states
 

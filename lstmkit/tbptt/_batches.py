@@ -14,6 +14,7 @@ from typing import Any
 import keras
 import numpy as np
 
+from lstmkit.tbptt._carry import carried_states
 from lstmkit.tbptt.chunks import chunk_bounds
 from lstmkit.tbptt.recurrent_state import reset_recurrent_states
 
@@ -70,19 +71,48 @@ class BatchRunner:
         after_chunk: Callable[[int, ChunkLogs], None] | None = None,
     ) -> ChunkLogs:
         """Train on one batch; resume at ``start_chunk`` (states already set) if > 0."""
-        if start_chunk == 0:
+        with carried_states(self.model):
+            if start_chunk == 0:
+                reset_recurrent_states(self.model)
+            bounds = chunk_bounds(x.shape[1], chunk_length=self.chunk_length)
+            result = ChunkLogs() if done is None else done
+            for index in range(start_chunk, len(bounds)):
+                start, stop = bounds[index]
+                x_chunk = self._chunk(x, rows, start, stop)
+                last = index == len(bounds) - 1
+                if self.per_step or last or self.loss_on == "every_chunk":
+                    # Keras 3.13 accumulates metrics across *_on_batch calls (3.15 resets
+                    # them): reset so each call reports its own chunk on both.
+                    self.model.reset_metrics()
+                    log = self.model.train_on_batch(
+                        x_chunk,
+                        self._targets(y, rows, start, stop),
+                        sample_weight=self._weights(sample_weight, rows, start, stop),
+                        return_dict=True,
+                    )
+                    result.logs.append({key: float(value) for key, value in log.items()})
+                    result.steps.append(stop - start)
+                else:
+                    self.model.predict_on_batch(x_chunk)  # only advances the state
+                if after_chunk is not None:
+                    after_chunk(index, result)
+            return result
+
+    def _evaluate_batch(
+        self, x: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None, rows: Any
+    ) -> ChunkLogs:
+        """Measure one batch: every chunk per step, else only the last chunk's prediction."""
+        with carried_states(self.model):
             reset_recurrent_states(self.model)
-        bounds = chunk_bounds(x.shape[1], chunk_length=self.chunk_length)
-        result = ChunkLogs() if done is None else done
-        for index in range(start_chunk, len(bounds)):
-            start, stop = bounds[index]
-            x_chunk = self._chunk(x, rows, start, stop)
-            last = index == len(bounds) - 1
-            if self.per_step or last or self.loss_on == "every_chunk":
-                # Keras 3.13 accumulates metrics across *_on_batch calls (3.15 resets
-                # them): reset so each call reports its own chunk on both.
+            bounds = chunk_bounds(x.shape[1], chunk_length=self.chunk_length)
+            result = ChunkLogs()
+            for index, (start, stop) in enumerate(bounds):
+                x_chunk = self._chunk(x, rows, start, stop)
+                if not (self.per_step or index == len(bounds) - 1):
+                    self.model.predict_on_batch(x_chunk)
+                    continue
                 self.model.reset_metrics()
-                log = self.model.train_on_batch(
+                log = self.model.test_on_batch(
                     x_chunk,
                     self._targets(y, rows, start, stop),
                     sample_weight=self._weights(sample_weight, rows, start, stop),
@@ -90,42 +120,16 @@ class BatchRunner:
                 )
                 result.logs.append({key: float(value) for key, value in log.items()})
                 result.steps.append(stop - start)
-            else:
-                self.model.predict_on_batch(x_chunk)  # only advances the state
-            if after_chunk is not None:
-                after_chunk(index, result)
-        return result
-
-    def _evaluate_batch(
-        self, x: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None, rows: Any
-    ) -> ChunkLogs:
-        """Measure one batch: every chunk per step, else only the last chunk's prediction."""
-        reset_recurrent_states(self.model)
-        bounds = chunk_bounds(x.shape[1], chunk_length=self.chunk_length)
-        result = ChunkLogs()
-        for index, (start, stop) in enumerate(bounds):
-            x_chunk = self._chunk(x, rows, start, stop)
-            if not (self.per_step or index == len(bounds) - 1):
-                self.model.predict_on_batch(x_chunk)
-                continue
-            self.model.reset_metrics()
-            log = self.model.test_on_batch(
-                x_chunk,
-                self._targets(y, rows, start, stop),
-                sample_weight=self._weights(sample_weight, rows, start, stop),
-                return_dict=True,
-            )
-            result.logs.append({key: float(value) for key, value in log.items()})
-            result.steps.append(stop - start)
-        return result
+            return result
 
     def _predict_batch(self, x: np.ndarray, rows: Any) -> np.ndarray:
         """Outputs of one batch: every step's per step, else those after the last chunk."""
-        reset_recurrent_states(self.model)
-        bounds = chunk_bounds(x.shape[1], chunk_length=self.chunk_length)
-        outputs = []
-        for index, (start, stop) in enumerate(bounds):
-            output = self.model.predict_on_batch(self._chunk(x, rows, start, stop))
-            if self.per_step or index == len(bounds) - 1:
-                outputs.append(np.asarray(output))
-        return np.concatenate(outputs, axis=1) if self.per_step else outputs[-1]
+        with carried_states(self.model):
+            reset_recurrent_states(self.model)
+            bounds = chunk_bounds(x.shape[1], chunk_length=self.chunk_length)
+            outputs = []
+            for index, (start, stop) in enumerate(bounds):
+                output = self.model.predict_on_batch(self._chunk(x, rows, start, stop))
+                if self.per_step or index == len(bounds) - 1:
+                    outputs.append(keras.ops.convert_to_numpy(output))
+            return np.concatenate(outputs, axis=1) if self.per_step else outputs[-1]

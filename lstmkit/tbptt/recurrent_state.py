@@ -3,6 +3,10 @@
 Keras 3 removed ``Model.reset_states()``: each recurrent layer has its own
 ``reset_state()``, and the state lives in the layer's ``states`` variables. These helpers
 walk a model (nested models and wrappers included) to reach every one of them.
+
+On JAX, a stateful model's own ``predict_on_batch`` / ``train_on_batch`` do not advance
+these variables (an eager call ``model(x)`` does);
+:class:`~lstmkit.tbptt.TruncatedBPTTTrainer` carries them on every supported backend.
 """
 
 from __future__ import annotations
@@ -97,7 +101,7 @@ def reset_recurrent_states(model: keras.Model) -> None:
         >>> from lstmkit import tbptt
         >>> model = keras.Sequential([keras.Input(batch_shape=(2, 4, 1)),
         ...                           keras.layers.LSTM(3, stateful=True)])
-        >>> _ = model.predict_on_batch(np.ones((2, 4, 1), "float32"))
+        >>> _ = model(np.ones((2, 4, 1), "float32"))  # advances the state
         >>> tbptt.reset_recurrent_states(model)
         >>> float(np.abs(tbptt.get_recurrent_states(model)[0][0]).max())
         0.0
@@ -125,7 +129,7 @@ def get_recurrent_states(model: keras.Model) -> list[list[np.ndarray]]:
         >>> from lstmkit import tbptt
         >>> model = keras.Sequential([keras.Input(batch_shape=(2, 4, 1)),
         ...                           keras.layers.LSTM(3, stateful=True)])
-        >>> _ = model.predict_on_batch(np.ones((2, 4, 1), "float32"))
+        >>> _ = model(np.ones((2, 4, 1), "float32"))  # advances the state
         >>> [state.shape for state in tbptt.get_recurrent_states(model)[0]]
         [(2, 3), (2, 3)]
     """
@@ -155,7 +159,7 @@ def set_recurrent_states(model: keras.Model, states: list[list[np.ndarray]]) -> 
         >>> from lstmkit import tbptt
         >>> model = keras.Sequential([keras.Input(batch_shape=(2, 4, 1)),
         ...                           keras.layers.LSTM(3, stateful=True)])
-        >>> _ = model.predict_on_batch(np.ones((2, 4, 1), "float32"))
+        >>> _ = model(np.ones((2, 4, 1), "float32"))  # advances the state
         >>> saved = tbptt.get_recurrent_states(model)
         >>> tbptt.reset_recurrent_states(model)
         >>> tbptt.set_recurrent_states(model, saved)

@@ -11,6 +11,7 @@ import numpy as np
 
 from lstmkit._validation import check_bool, check_int, check_option, received
 from lstmkit.tbptt._batches import BatchRunner
+from lstmkit.tbptt._carry import check_backend
 from lstmkit.tbptt._checks import (
     _TARGETS,
     check_inputs,
@@ -101,6 +102,7 @@ class TruncatedBPTTTrainer(BatchRunner):
         loss_on: str = "every_chunk",
         targets: str = "auto",
     ) -> None:
+        check_backend("TruncatedBPTTTrainer")
         input_shape, output_shape = check_model_structure(model)
         model_chunk_length = input_shape[1]
         chunk_length = resolve_chunk_length(chunk_length, input_shape)

@@ -34,7 +34,7 @@ def test_recorded_gates_reproduce_the_layer_outputs():
     sequences = _sequences(seed=3)
     gates = record_gate_activations(layer, sequences)
     assert isinstance(gates, GateActivations)
-    outputs = np.asarray(layer(sequences))
+    outputs = keras.ops.convert_to_numpy(layer(sequences))
     np.testing.assert_allclose(gates.hidden_state, outputs, atol=1e-5)
     np.testing.assert_allclose(gates.output_gate * np.tanh(gates.cell_state), outputs, atol=1e-5)
     # The cell recurrence holds at every step: c_t = f_t * c_{t-1} + i_t * g_t.
@@ -63,7 +63,7 @@ def test_recorded_gates_work_for_lstmkit_layers():
         VariationalLSTM(3, recurrent_dropout_rate=0.5, return_sequences=True),
         WeightDropLSTM(3, return_sequences=True),
     ):
-        outputs = np.asarray(layer(sequences))
+        outputs = keras.ops.convert_to_numpy(layer(sequences))
         gates = record_gate_activations(layer, sequences)
         np.testing.assert_allclose(gates.hidden_state, outputs, atol=1e-5)
 
@@ -74,13 +74,14 @@ def test_numpy_reference_matches_keras_with_and_without_an_initial_state():
     weights = layer.get_weights()
     states = lstm_forward_numpy(sequences, *weights)
     assert states.hidden_state.dtype == np.float64 and states.hidden_state.shape == (3, 40, 5)
-    np.testing.assert_allclose(states.hidden_state, np.asarray(layer(sequences)), atol=1e-5)
+    outputs = keras.ops.convert_to_numpy(layer(sequences))
+    np.testing.assert_allclose(states.hidden_state, outputs, atol=1e-5)
     rng = np.random.default_rng(7)
     hidden, carry = rng.normal(size=(2, 3, 5)).astype("float32")
     twin = keras.layers.LSTM(5, return_sequences=True)
     twin(sequences)
     twin.set_weights(weights)
-    expected = np.asarray(twin(sequences, initial_state=[hidden, carry]))
+    expected = keras.ops.convert_to_numpy(twin(sequences, initial_state=[hidden, carry]))
     started = lstm_forward_numpy(sequences, *weights, initial_state=(hidden, carry))
     np.testing.assert_allclose(started.hidden_state, expected, atol=1e-5)
     # The second half continues where the first half stopped.
@@ -148,7 +149,7 @@ def test_recorded_gates_exact_numbers():
     assert gates.forget_gate[0, 0, 0] == pytest.approx(0.6224593, abs=1e-6)
     assert gates.cell_state[0, 0, 0] == pytest.approx(0.6224593 * 0.4621172, abs=1e-6)
     assert gates.hidden_state[0, 1, 0] == pytest.approx(
-        float(np.asarray(layer(np.ones((1, 2, 1))))[0, 0]), abs=1e-6
+        float(keras.ops.convert_to_numpy(layer(np.ones((1, 2, 1))))[0, 0]), abs=1e-6
     )
 
 

@@ -24,13 +24,13 @@ def test_forget_bias_initializer_keeps_its_old_import_and_registered_name():
 
 
 def test_forget_bias_initializer_sets_only_the_forget_gate():
-    bias = np.asarray(ForgetBiasInitializer(-2.0)((12,)))
+    bias = keras.ops.convert_to_numpy(ForgetBiasInitializer(-2.0)((12,)))
     np.testing.assert_array_equal(bias, [0] * 3 + [-2.0] * 3 + [0] * 6)
     layer = keras.layers.LSTM(
         3, bias_initializer=ForgetBiasInitializer(2.5), unit_forget_bias=False
     )
     layer(_sequences())
-    np.testing.assert_array_equal(np.asarray(layer.cell.bias)[3:6], [2.5] * 3)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(layer.cell.bias)[3:6], [2.5] * 3)
     assert ForgetBiasInitializer.from_config(ForgetBiasInitializer(2.5).get_config()).value == 2.5
 
 

@@ -95,6 +95,7 @@ def test_padded_steps_get_zero_weight_and_change_nothing(score):
     np.testing.assert_allclose(_numpy(pooled)[:1], _numpy(short), rtol=1e-6, atol=1e-7)
 
 
+@pytest.mark.requires_tensorflow
 @pytest.mark.parametrize("score", SCORES)
 def test_fully_masked_row_gives_zeros_and_finite_gradients(score):
     import tensorflow as tf

@@ -251,6 +251,7 @@ def test_the_mask_is_consumed_not_passed_on():
     assert getattr(summary, "_keras_mask", None) is None
 
 
+@pytest.mark.requires_tensorflow
 def test_a_free_length_accepts_one_step_batches_from_bucketing():
     """A 1-step bucket used to crash deep in TensorFlow (empty backward half)."""
     import tensorflow as tf

@@ -7,12 +7,12 @@ import textwrap
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
 from lstmkit.gates import lstm_forward_numpy
 from lstmkit.layers.recurrent_dropout import VariationalLSTM, WeightDropLSTM
 
 UNITS, FEATURES, STEPS, BATCH = 3, 2, 6, 4
+_numpy = keras.ops.convert_to_numpy  # a tensor of any backend as a NumPy array
 
 
 def _sequences(seed=0, steps=STEPS):
@@ -65,7 +65,7 @@ def test_output_shapes(kind):
 @pytest.mark.parametrize("kind", sorted(LAYERS))
 def test_inference_equals_plain_lstm_with_same_weights(kind):
     layer = _built(LAYERS[kind]())
-    expected = np.asarray(_plain_lstm()(_sequences(1)))
+    expected = _numpy(_plain_lstm()(_sequences(1)))
     np.testing.assert_allclose(layer(_sequences(1), training=False), expected, atol=1e-6)
     np.testing.assert_allclose(layer(_sequences(1)), expected, atol=1e-6)
 
@@ -74,7 +74,7 @@ def test_inference_equals_plain_lstm_with_same_weights(kind):
 def test_dropout_active_in_training_and_seeded(kind):
     first, second, other_seed = (_built(LAYERS[kind](seed)) for seed in (5, 5, 6))
     sequences = _sequences(2)
-    out_first = np.asarray(first(sequences, training=True))
+    out_first = _numpy(first(sequences, training=True))
     np.testing.assert_array_equal(out_first, second(sequences, training=True))
     assert not np.allclose(out_first, first(sequences, training=False))
     assert not np.allclose(out_first, other_seed(sequences, training=True))
@@ -89,25 +89,25 @@ def test_masked_steps_do_not_change_the_result(kind, training):
     sequences = _sequences(3)
     mask = np.arange(STEPS)[None, :] < lengths[:, None]
     garbage = np.where(mask[..., None], sequences, 1e3).astype("float32")
-    padded = np.asarray(_built(LAYERS[kind](seed=9))(garbage, mask=mask, training=training))
+    padded = _numpy(_built(LAYERS[kind](seed=9))(garbage, mask=mask, training=training))
     for row, length in enumerate(lengths):
         # A fresh layer with the same seed draws the same masks: they do not depend on
         # the number of steps.
         short_layer = _built(LAYERS[kind](seed=9))
-        expected = np.asarray(short_layer(sequences[:, :length], training=training))[row]
+        expected = _numpy(short_layer(sequences[:, :length], training=training))[row]
         np.testing.assert_allclose(padded[row], expected, atol=1e-5)
 
 
 def test_variational_matches_numpy_reference_with_its_masks():
     layer = _built(LAYERS["variational"](seed=11))
     sequences = _sequences(4)
-    output = np.asarray(layer(sequences, training=True))
+    output = _numpy(layer(sequences, training=True))
     # The layer draws the input mask, then the recurrent mask, from SeedGenerator(seed).
     generator = keras.random.SeedGenerator(11)
-    input_mask = np.asarray(
+    input_mask = _numpy(
         keras.random.dropout(np.ones((BATCH, FEATURES), "float32"), 0.3, seed=generator)
     )
-    recurrent_mask = np.asarray(
+    recurrent_mask = _numpy(
         keras.random.dropout(np.ones((BATCH, UNITS), "float32"), 0.4, seed=generator)
     )
     assert np.all(np.isclose(recurrent_mask, 0) | np.isclose(recurrent_mask, 1 / 0.6))
@@ -120,7 +120,7 @@ def test_exact_number_against_numpy_reference():
     expected = _numpy_lstm(sequences, *_known_weights())
     assert expected[0, 0] == pytest.approx(0.0336269, abs=1e-6)
     for kind in LAYERS:
-        output = np.asarray(_built(LAYERS[kind]())(sequences.astype("float32")))
+        output = _numpy(_built(LAYERS[kind]())(sequences.astype("float32")))
         np.testing.assert_allclose(output, expected, atol=1e-6)
 
 
@@ -128,7 +128,7 @@ def test_weight_drop_runs_the_lstm_on_the_dropped_kernel():
     """Pins the mechanism: Keras's LSTM reads cell.recurrent_kernel at call time."""
     layer = _built(LAYERS["weight_drop"](seed=21))
     twin = _built(LAYERS["weight_drop"](seed=21))
-    dropped = np.asarray(twin.dropped_recurrent_kernel())  # the same first mask
+    dropped = _numpy(twin.dropped_recurrent_kernel())  # the same first mask
     kernel = _known_weights()[1]
     kept = dropped != 0
     assert 0.2 < 1 - kept.mean() < 0.8
@@ -141,15 +141,18 @@ def test_weight_drop_runs_the_lstm_on_the_dropped_kernel():
     assert len(layer.trainable_weights) == 3
 
 
+@pytest.mark.requires_tensorflow
 def test_weight_drop_gradients_reach_the_kernel_through_the_mask():
+    import tensorflow as tf
+
     layer = _built(LAYERS["weight_drop"](seed=22))
     twin = _built(LAYERS["weight_drop"](seed=22))
-    kept = np.asarray(twin.dropped_recurrent_kernel()) != 0
+    kept = _numpy(twin.dropped_recurrent_kernel()) != 0
     with tf.GradientTape() as tape:
         loss = tf.reduce_sum(layer(_sequences(6), training=True) ** 2)
     gradient = tape.gradient(loss, layer.cell.recurrent_kernel)
     assert gradient is not None
-    gradient = np.asarray(gradient)
+    gradient = _numpy(gradient)
     assert np.all(gradient[~kept] == 0)
     assert np.count_nonzero(gradient[kept]) == kept.sum()
 
@@ -163,8 +166,12 @@ def test_weight_drop_keeps_the_fused_path():
     assert "inner_loop" not in vars(WeightDropLSTM)
 
 
-@pytest.mark.skipif(not tf.config.list_physical_devices("GPU"), reason="needs a GPU")
+@pytest.mark.requires_tensorflow
 def test_weight_drop_uses_cudnn_on_gpu():
+    import tensorflow as tf
+
+    if not tf.config.list_physical_devices("GPU"):
+        pytest.skip("needs a GPU")
     layer = LAYERS["weight_drop"]()
     function = tf.function(lambda x: layer(x, training=True))
     graph = function.get_concrete_function(tf.constant(_sequences())).graph

@@ -44,8 +44,8 @@ def test_frontend_inference_matches_training_after_a_few_steps_on_small_data():
     # With Keras's default momentum (0.99) the running statistics still sit near their
     # initial values after 24 steps, so inference output differed by ~86% from training.
     frontend, x = _train_frontend()
-    training = np.asarray(frontend(x, training=True))
-    inference = np.asarray(frontend(x, training=False))
+    training = keras.ops.convert_to_numpy(frontend(x, training=True))
+    inference = keras.ops.convert_to_numpy(frontend(x, training=False))
     assert np.abs(training - inference).mean() < 0.1 * np.abs(training).mean()
 
 

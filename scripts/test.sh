@@ -4,13 +4,13 @@
 #
 #   1. Colab's stack (.venv-colab, requirements-colab.txt), where readers run the notebooks,
 #      on Keras's TensorFlow backend: unit tests, doctests and every notebook under nbval.
-#   2. The newest stack (.venv, requirements.txt): unit tests and doctests again, on
-#      TensorFlow (LSTMKIT_NEWEST_BACKEND=jax runs them on JAX instead). tests/backends loads
-#      the same weights on TensorFlow and, in a subprocess, on JAX and compares the outputs.
+#   2. The newest stack (.venv, requirements.txt): unit tests and doctests again, and the
+#      classifier's scikit-learn estimator checks, on TensorFlow (LSTMKIT_NEWEST_BACKEND=jax
+#      runs them on JAX instead). tests/backends loads the same weights on TensorFlow and,
+#      in a subprocess, on JAX and compares the outputs.
 #   3. The newest stack on TensorFlow, one process: the checks that run once (ONCE below):
 #      ruff, notebook hygiene, the static site, the wheel-install test, the fuzz test, the
-#      classifier's estimator checks, the workers on PostgreSQL and a journal file, and
-#      data-parallel training (tf.distribute).
+#      workers on PostgreSQL and a journal file, and data-parallel training (tf.distribute).
 #
 # Runs 1 and 2 use two pytest-xdist workers (--dist loadfile: each test file, and so each
 # notebook with its one kernel, stays on one worker, in order). One TensorFlow process
@@ -27,12 +27,19 @@ STACKS="${LSTMKIT_STACKS:-colab newest}"
 # the website, the fuzz test of the public API, the estimator checks of the classifier,
 # the PostgreSQL/journal worker tests and the data-parallel test (each needs processes).
 ONCE=(tests/test_lint.py tests/test_notebook_hygiene.py tests/test_packaging.py tests/site
-      tests/test_fuzz_public_api.py tests/classification tests/tuning/test_workers.py
-      tests/distribute lstmkit/distribute.py)
+      tests/test_fuzz_public_api.py tests/tuning/test_workers.py tests/distribute
+      lstmkit/distribute.py)
+# The classifier's scikit-learn estimator checks also run once, but beside the newest
+# stack's unit tests (run 2), on the other xdist worker: they share nothing with them.
+NEWEST_ONLY=(tests/classification)
 SKIP_ONCE=()
 RUN_ONCE=()
 for path in "${ONCE[@]}"; do
     [ -e "$path" ] && SKIP_ONCE+=(--ignore "$path") && RUN_ONCE+=("$path")
+done
+SKIP_NEWEST_ONLY=()
+for path in "${NEWEST_ONLY[@]}"; do
+    [ -e "$path" ] && SKIP_NEWEST_ONLY+=(--ignore "$path")
 done
 WORKERS="${LSTMKIT_WORKERS:-2}"
 PARALLEL=()
@@ -48,7 +55,7 @@ for stack in $STACKS; do
         use_mask_guard "$REPORTS/ipython"
         .venv-colab/bin/python scripts/colab_setup.py --versions
         KERAS_BACKEND=tensorflow .venv-colab/bin/python -m pytest tests lstmkit notebooks \
-            "${SKIP_ONCE[@]}" "${PARALLEL[@]}" \
+            "${SKIP_ONCE[@]}" "${SKIP_NEWEST_ONLY[@]}" "${PARALLEL[@]}" \
             --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
             --durations=10 --junitxml "$REPORTS/colab.xml" "$@" || status=1
         unset IPYTHONDIR

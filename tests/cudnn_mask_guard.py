@@ -85,3 +85,9 @@ def install() -> None:
         if not getattr(layer_class.call, "__cudnn_mask_guard__", False):
             layer_class.call = _guarded(layer_class.call)
 
+
+def uninstall() -> None:
+    """Undo :func:`install` (tests that install it in the test process call this after)."""
+    for layer_class in (keras.layers.LSTM, keras.layers.GRU):
+        if getattr(layer_class.call, "__cudnn_mask_guard__", False):
+            layer_class.call = layer_class.call.__wrapped__

@@ -24,7 +24,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module", autouse=True)
 def _guard():
+    # Installed for this module only: with several test workers, any test file may run
+    # next in this process, and tests elsewhere pass left-padded masks on purpose.
     cudnn_mask_guard.install()
+    yield
+    cudnn_mask_guard.uninstall()
 
 
 def _classifier(layer, features=2):

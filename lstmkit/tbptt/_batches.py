@@ -81,22 +81,31 @@ class BatchRunner:
                 x_chunk = self._chunk(x, rows, start, stop)
                 last = index == len(bounds) - 1
                 if self.per_step or last or self.loss_on == "every_chunk":
-                    # Keras 3.13 accumulates metrics across *_on_batch calls (3.15 resets
-                    # them): reset so each call reports its own chunk on both.
-                    self.model.reset_metrics()
-                    log = self.model.train_on_batch(
-                        x_chunk,
-                        self._targets(y, rows, start, stop),
-                        sample_weight=self._weights(sample_weight, rows, start, stop),
-                        return_dict=True,
-                    )
-                    result.logs.append({key: float(value) for key, value in log.items()})
-                    result.steps.append(stop - start)
+                    self._logged_step(self.model.train_on_batch, x_chunk, y, sample_weight,
+                                      rows, (start, stop), result)
                 else:
                     self.model.predict_on_batch(x_chunk)  # only advances the state
                 if after_chunk is not None:
                     after_chunk(index, result)
             return result
+
+    def _logged_step(
+        self, step: Callable[..., Any], x_chunk: Any, y: np.ndarray,
+        sample_weight: np.ndarray | None, rows: Any, bounds: tuple[int, int], result: ChunkLogs,
+    ) -> None:
+        """Run ``train_on_batch`` or ``test_on_batch`` on one chunk and log its metrics."""
+        start, stop = bounds
+        # Keras 3.13 accumulates metrics across *_on_batch calls (3.15 resets them): reset
+        # so each call reports its own chunk on both.
+        self.model.reset_metrics()
+        log = step(
+            x_chunk,
+            self._targets(y, rows, start, stop),
+            sample_weight=self._weights(sample_weight, rows, start, stop),
+            return_dict=True,
+        )
+        result.logs.append({key: float(value) for key, value in log.items()})
+        result.steps.append(stop - start)
 
     def _evaluate_batch(
         self, x: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None, rows: Any
@@ -111,15 +120,8 @@ class BatchRunner:
                 if not (self.per_step or index == len(bounds) - 1):
                     self.model.predict_on_batch(x_chunk)
                     continue
-                self.model.reset_metrics()
-                log = self.model.test_on_batch(
-                    x_chunk,
-                    self._targets(y, rows, start, stop),
-                    sample_weight=self._weights(sample_weight, rows, start, stop),
-                    return_dict=True,
-                )
-                result.logs.append({key: float(value) for key, value in log.items()})
-                result.steps.append(stop - start)
+                self._logged_step(self.model.test_on_batch, x_chunk, y, sample_weight, rows,
+                                  (start, stop), result)
             return result
 
     def _predict_batch(self, x: np.ndarray, rows: Any) -> np.ndarray:

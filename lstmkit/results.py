@@ -59,14 +59,16 @@ def _clean(value: Any, where: str) -> Any:
     """Convert NumPy scalars and containers to JSON types; reject NaN and objects."""
     if isinstance(value, dict):
         cleaned: dict[str, Any] = {}
+        originals: dict[str, Any] = {}
         for key, item in value.items():
             text = _clean_key(key, where)
             if text in cleaned:
                 raise ValueError(
                     f"`metrics` must not hold two keys that are written the same. Received: "
-                    f"keys {key!r} and {text!r} in {where}, both saved as {text!r}, so one "
-                    f"value would be lost. Rename one of them."
+                    f"keys {originals[text]!r} and {key!r} in {where}, both saved as "
+                    f"{text!r}, so one value would be lost. Rename one of them."
                 )
+            originals[text] = key
             cleaned[text] = _clean(item, f"{where}[{key!r}]")
         return cleaned
     if isinstance(value, (list, tuple)):
@@ -150,8 +152,9 @@ def load_results(notebook: str, *, directory: str | Path = "results") -> dict[st
 
     Raises:
         FileNotFoundError: naming the file and the notebook to run to create it.
-        ValueError: the file is not valid JSON (naming the file and how to recreate it),
-            or ``notebook`` holds a folder part or ``..``.
+        ValueError: the file is not valid JSON or not what :func:`save_results` writes
+            (naming the file and how to recreate it), or ``notebook`` holds a folder part
+            or ``..``.
 
     Example:
         >>> import tempfile, lstmkit as lk
@@ -168,10 +171,17 @@ def load_results(notebook: str, *, directory: str | Path = "results") -> dict[st
             f"this file in its last section."
         )
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        results = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise ValueError(
             f"The results file {path} is not valid JSON ({error}); it was probably cut off "
             f"by an interrupted run or edited by hand. Delete it and run "
             f"notebooks/{notebook}.ipynb again to rewrite it."
         ) from error
+    if not isinstance(results, dict) or not isinstance(results.get("metrics"), dict):
+        raise ValueError(
+            f"The results file {path} must hold an object with a 'metrics' object, as "
+            f"save_results writes it. Received: {type(results).__name__} content. Delete it "
+            f"and run notebooks/{notebook}.ipynb again to rewrite it."
+        )
+    return results

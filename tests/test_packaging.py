@@ -5,6 +5,7 @@ test environment through a .pth file; lstmkit itself and its data must come from
 wheel. The child process runs outside the repository with sockets disabled.
 """
 
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -22,6 +23,9 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
     out = tmp_path_factory.mktemp("dist")
+    # setuptools copies the package into build/lib and never deletes what is there: a module
+    # removed or turned into a package would ship again from an earlier build.
+    shutil.rmtree(ROOT / "build" / "lib", ignore_errors=True)
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
          "--quiet", "-w", str(out), str(ROOT)],
@@ -47,6 +51,9 @@ def test_wheel_carries_the_data_and_the_layers(wheel):
     assert "lstmkit/_validation/__init__.py" in names
     # The build script stays in the repository: it is not part of the installed package.
     assert not any(n.endswith(("build.py", "build_data.py")) for n in names), names
+    # Every module in the wheel is one in the source tree (no leftovers of an earlier build).
+    modules = {n for n in names if n.startswith("lstmkit/") and n.endswith(".py")}
+    assert modules == {p.relative_to(ROOT).as_posix() for p in (ROOT / "lstmkit").rglob("*.py")}
     assert not any(
         n.startswith(("tests/", "notebooks/", "benchmarks/", "scripts/", "data/", "datasets/"))
         for n in names

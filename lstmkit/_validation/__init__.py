@@ -16,6 +16,7 @@ from lstmkit._validation.arrays import (
     available_memory_bytes,
     check_allocation,
     check_array,
+    check_mask,
     check_same_length,
 )
 from lstmkit._validation.imports import import_optional
@@ -38,6 +39,7 @@ __all__ = [
     "check_float",
     "check_int",
     "check_labels",
+    "check_mask",
     "check_lengths",
     "check_option",
     "check_random_state",

@@ -1,4 +1,4 @@
-"""Checks of array arguments: rank, dtype, emptiness, NaN, matching lengths, sizes."""
+"""Checks of array arguments: rank, dtype, emptiness, NaN, matching lengths, masks, sizes."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 
 from lstmkit._validation.scalars import message, received
 
-__all__ = ["check_allocation", "check_array", "check_same_length"]
+__all__ = ["check_allocation", "check_array", "check_mask", "check_same_length"]
 
 
 def check_array(
@@ -164,3 +164,36 @@ def check_allocation(
             f"elements of {item_bytes} bytes), more than the {_format_bytes(limit)} of memory "
             f"available. {received(**{name: value})} {hint or f'Use a smaller `{name}`.'}"
         )
+
+
+def check_mask(mask: Any, name: str = "mask") -> np.ndarray:
+    """Return ``mask`` as a 2-D boolean array; raise unless it holds booleans or 0 and 1.
+
+    Args:
+        mask: ``(num_sequences, steps)`` booleans, or numbers that are all 0 or 1.
+        name: the argument's name, used in messages.
+
+    Returns:
+        A ``(num_sequences, steps)`` boolean array (a new one when ``mask`` was numeric).
+
+    Example:
+        >>> from lstmkit.padding import check_mask
+        >>> check_mask([[1, 0]])
+        array([[ True, False]])
+        >>> check_mask([[0.5, 1.0]])
+        Traceback (most recent call last):
+        ...
+        ValueError: `mask` must hold booleans (or 0 and 1). Received: mask with values ...
+    """
+    mask = check_array(mask, name, ndim=2)
+    if mask.dtype.kind == "b":
+        return mask
+    bad = ~np.isin(mask, (0, 1))
+    if bad.any():
+        raise ValueError(
+            f"`{name}` must hold booleans (or 0 and 1). Received: {name} with values other "
+            f"than 0 and 1, such as {mask[bad].flat[0].item()!r}, at {int(bad.sum())} "
+            f"position(s). "
+            f"Build it with `mask_from_lengths`, or threshold it (`{name} > 0.5`)."
+        )
+    return mask.astype(bool)

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from lstmkit._validation import check_array, check_float, check_labels, received
+from lstmkit._validation import check_float, check_labels, check_mask, received
 from lstmkit.imbalance._classes import classes_from
 
 __all__ = ["compute_class_weights", "sequence_sample_weights"]
@@ -131,13 +131,12 @@ def sequence_sample_weights(
     if mask is None:
         mask = np.ones(labels.shape, dtype=bool)
     else:
-        mask = check_array(mask, "mask", ndim=2)
+        mask = check_mask(mask)
         if mask.shape != labels.shape:
             raise ValueError(
                 f"`mask` must have the shape of `labels` (N, T). Received: mask with shape "
                 f"{mask.shape} for labels with shape {labels.shape}."
             )
-        mask = mask.astype(bool)
     real = labels[mask]
     if real.size == 0:
         raise ValueError(

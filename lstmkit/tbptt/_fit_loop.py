@@ -30,6 +30,28 @@ def _check_backup_freq(backup_freq: Any) -> int | str:
     return check_int(backup_freq, "backup_freq", minimum=1)
 
 
+def _check_callbacks(callbacks: Any) -> list[keras.callbacks.Callback]:
+    callbacks = [] if callbacks is None else callbacks
+    if not isinstance(callbacks, (list, tuple)) or not all(
+        isinstance(callback, keras.callbacks.Callback) for callback in callbacks
+    ):
+        raise TypeError(
+            "`callbacks` must be a list of keras.callbacks.Callback instances. Received: "
+            f"callbacks={callbacks!r}."
+        )
+    for callback in callbacks:
+        # Keras's BackupAndRestore restores weights and an epoch number that only
+        # model.fit reads: with this trainer the run would restart at epoch 0.
+        if isinstance(callback, keras.callbacks.BackupAndRestore):
+            raise ValueError(
+                "`callbacks` must not hold keras.callbacks.BackupAndRestore: it resumes "
+                "model.fit only, and this trainer would silently start again at epoch 0. "
+                "Received: callbacks with a BackupAndRestore. Pass fit(backup_dir=...) "
+                "instead: it resumes at the same epoch, batch and chunk."
+            )
+    return list(callbacks)
+
+
 class FitLoop:
     """One call of ``fit``: runs epochs, batches and chunks and can resume from a backup."""
 
@@ -62,8 +84,8 @@ class FitLoop:
         self.num_batches = len(x) // trainer.batch_size
         self.num_chunks = len(chunk_bounds(x.shape[1], chunk_length=trainer.chunk_length))
         self.callbacks = keras.callbacks.CallbackList(
-            callbacks, add_history=False, add_progbar=verbose != 0, model=self.model,
-            verbose=verbose, epochs=epochs, steps=self.num_batches,
+            _check_callbacks(callbacks), add_history=False, add_progbar=verbose != 0,
+            model=self.model, verbose=verbose, epochs=epochs, steps=self.num_batches,
         )
         # Position of the next chunk to train, and the logs of the unfinished epoch.
         self.epoch, self.batch, self.chunk = initial_epoch, 0, 0

@@ -43,7 +43,7 @@ def test_missing_results_file_names_the_notebook_to_run(tmp_path):
 
 def test_rejects_keys_that_would_collide_or_cannot_be_json_keys(tmp_path):
     with pytest.raises(
-        ValueError, match=r"`metrics` must not hold two keys that are written the same"
+        ValueError, match=r"written the same. Received: keys 1 and '1' in metrics"
     ):
         lk.save_results("x", headline="h", metrics={1: "a", "1": "b"}, directory=tmp_path)
     with pytest.raises(ValueError, match=r"`metrics` must not hold two keys"):
@@ -67,6 +67,10 @@ def test_corrupt_results_file_names_its_path_and_the_fix(tmp_path):
         r"notebooks/05_cut\.ipynb again",
     ):
         lk.load_results("05_cut", directory=tmp_path)
+    # Valid JSON that save_results never writes (a list) used to be returned as is.
+    (tmp_path / "05_list.json").write_text("[1, 2]")
+    with pytest.raises(ValueError, match=r"05_list\.json must hold an object with a 'metrics'"):
+        lk.load_results("05_list", directory=tmp_path)
 
 
 @pytest.mark.parametrize("name", ["../../x", "..", "a\\b", "sub/x", ""])

@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 import pytest
 
-from lstmkit import padding
+from lstmkit import imbalance, padding
 
 
 def _sequences(lengths, num_features=None, seed=0):
@@ -72,6 +72,9 @@ def test_every_mask_function_refuses_a_fractional_mask(use_mask):
         padding.check_cudnn_padding(mask, use_mask=use_mask)
     with pytest.raises(ValueError, match=r"`mask` must hold booleans.*such as 0\.5"):
         padding.check_mask(mask)
+    # sequence_sample_weights used to cast it with astype(bool): 0.5 counted as a real step.
+    with pytest.raises(ValueError, match=r"`mask` must hold booleans.*such as 0\.5"):
+        imbalance.sequence_sample_weights(np.zeros((2, 2), dtype=int), mask=mask)
 
 
 def test_zero_one_masks_are_accepted_everywhere():

@@ -68,6 +68,12 @@ def test_token_errors():
         reduction.keep_top_vocabulary(TOKENS, vocabulary_size=1, ranking=np.array([1.5]))
     with pytest.raises(ValueError, match=r"token ids >= 0. Received: a smallest id of -1"):
         reduction.rank_tokens(np.array([[1, -1]]))
+    # Ragged lists used to skip that check: the same -1 in a list of sequences is refused too.
+    for function, kwargs in [(reduction.rank_tokens, {}),
+                             (reduction.drop_frequent_tokens, {"num_dropped": 1}),
+                             (reduction.keep_top_vocabulary, {"vocabulary_size": 1})]:
+        with pytest.raises(ValueError, match=r"token ids >= 0"):
+            function([np.array([1, 2]), np.array([3, -1])], **kwargs)
     with pytest.raises(TypeError, match=r"Received: sequences\[1\] with dtype float"):
         reduction.rank_tokens([np.array([1, 2]), np.array([1.0])])
 

@@ -25,6 +25,19 @@ def test_callbacks_are_called_like_model_fit():
     assert "val_loss" in recorder.epoch_logs[0]
 
 
+def test_keras_backup_and_restore_is_refused_with_the_trainers_own_backup_named(tmp_path):
+    # It used to be accepted: it restored the weights, but the trainer restarted at epoch 0.
+    x, y = data(num_samples=8)
+    trainer = tbptt.TruncatedBPTTTrainer(stateful())
+    backup = keras.callbacks.BackupAndRestore(str(tmp_path))
+    with pytest.raises(ValueError, match=r"`callbacks` must not hold .*BackupAndRestore.*"
+                       r"fit\(backup_dir=\.\.\.\)"):
+        trainer.fit(x, y, epochs=1, callbacks=[backup])
+    with pytest.raises(TypeError, match=r"`callbacks` must be a list of keras.callbacks"):
+        trainer.fit(x, y, epochs=1, callbacks=["EarlyStopping"])
+    assert not list(tmp_path.iterdir())  # refused before anything ran
+
+
 def test_early_stopping_and_stop_training_are_honoured():
     x, y = data(num_samples=8)
     trainer = tbptt.TruncatedBPTTTrainer(stateful())

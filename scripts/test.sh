@@ -8,9 +8,11 @@
 #      classifier's scikit-learn estimator checks, on TensorFlow (LSTMKIT_NEWEST_BACKEND=jax
 #      runs them on JAX instead). tests/backends loads the same weights on TensorFlow and,
 #      in a subprocess, on JAX and compares the outputs.
-#   3. The newest stack on TensorFlow, one process: the checks that run once (ONCE below):
-#      ruff, notebook hygiene, the static site, the wheel-install test, the fuzz test, the
-#      workers on PostgreSQL and a journal file, and data-parallel training (tf.distribute).
+#      The checks that run once and can share a machine (ONCE below: ruff, notebook
+#      hygiene, the wheel-install test, the fuzz test, data-parallel training) join that
+#      run on TensorFlow; on another backend they run in run 3.
+#   3. The newest stack on TensorFlow, one process: the static site and its browser test,
+#      and the workers on PostgreSQL and a journal file (SERIAL below).
 #
 # Runs 1 and 2 use two pytest-xdist workers (--dist loadfile: each test file, and so each
 # notebook with its one kernel, stays on one worker, in order). One TensorFlow process
@@ -23,19 +25,24 @@
 # LSTMKIT_WORKERS=1 to run without xdist (e.g. to time notebooks on a quiet machine).
 source "$(dirname "${BASH_SOURCE[0]}")/_environment.sh"
 STACKS="${LSTMKIT_STACKS:-colab newest}"
-# Stack-independent or slow checks run once, on the newest stack: lint, hygiene, the wheel,
-# the website, the fuzz test of the public API, the estimator checks of the classifier,
-# the PostgreSQL/journal worker tests and the data-parallel test (each needs processes).
-ONCE=(tests/test_lint.py tests/test_notebook_hygiene.py tests/test_packaging.py tests/site
-      tests/test_fuzz_public_api.py tests/tuning/test_workers.py tests/distribute
-      lstmkit/distribute.py)
-# The classifier's scikit-learn estimator checks also run once, but beside the newest
-# stack's unit tests (run 2), on the other xdist worker: they share nothing with them.
+# Stack-independent or slow checks run once, on the newest stack with TensorFlow: lint,
+# hygiene, the wheel, the fuzz test of the public API and the data-parallel test (ONCE,
+# beside run 2's unit tests), then the website and the PostgreSQL/journal worker tests
+# (SERIAL, run 3: they share build folders and servers, so they run in one process).
+ONCE=(tests/test_lint.py tests/test_notebook_hygiene.py tests/test_packaging.py
+      tests/test_fuzz_public_api.py tests/distribute lstmkit/distribute.py)
+SERIAL=(tests/site tests/tuning/test_workers.py)
+# The classifier's tests and scikit-learn estimator checks also run only in run 2.
 NEWEST_ONLY=(tests/classification)
 SKIP_ONCE=()
 RUN_ONCE=()
 for path in "${ONCE[@]}"; do
     [ -e "$path" ] && SKIP_ONCE+=(--ignore "$path") && RUN_ONCE+=("$path")
+done
+SKIP_SERIAL=()
+RUN_SERIAL=()
+for path in "${SERIAL[@]}"; do
+    [ -e "$path" ] && SKIP_SERIAL+=(--ignore "$path") && RUN_SERIAL+=("$path")
 done
 SKIP_NEWEST_ONLY=()
 for path in "${NEWEST_ONLY[@]}"; do
@@ -55,20 +62,28 @@ for stack in $STACKS; do
         use_mask_guard "$REPORTS/ipython"
         .venv-colab/bin/python scripts/colab_setup.py --versions
         KERAS_BACKEND=tensorflow .venv-colab/bin/python -m pytest tests lstmkit notebooks \
-            "${SKIP_ONCE[@]}" "${SKIP_NEWEST_ONLY[@]}" "${PARALLEL[@]}" \
+            "${SKIP_ONCE[@]}" "${SKIP_SERIAL[@]}" "${SKIP_NEWEST_ONLY[@]}" "${PARALLEL[@]}" \
             --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
             --durations=10 --junitxml "$REPORTS/colab.xml" "$@" || status=1
         unset IPYTHONDIR
     elif [ "$stack" = newest ]; then
         backend="${LSTMKIT_NEWEST_BACKEND:-tensorflow}"
-        echo "==> [newest stack, $backend] unit tests and doctests (.venv)"
+        serial=("${RUN_SERIAL[@]}")
+        skip=("${SKIP_SERIAL[@]}")
+        if [ "$backend" = tensorflow ]; then
+            echo "==> [newest stack, tensorflow] unit tests, doctests, lint, hygiene, wheel, fuzz"
+        else
+            serial+=("${RUN_ONCE[@]}")
+            skip+=("${SKIP_ONCE[@]}")
+            echo "==> [newest stack, $backend] unit tests and doctests (.venv)"
+        fi
         KERAS_BACKEND=$backend .venv/bin/python scripts/colab_setup.py --versions
-        KERAS_BACKEND=$backend .venv/bin/python -m pytest tests lstmkit "${SKIP_ONCE[@]}" \
-            "${PARALLEL[@]}" --durations=10 --junitxml "$REPORTS/newest-$backend.xml" "$@" \
-            || status=1
-        echo "==> [newest stack, tensorflow] lint, hygiene, packaging, site, fuzz, workers"
+        KERAS_BACKEND=$backend .venv/bin/python -m pytest tests lstmkit "${skip[@]}" \
+            "${PARALLEL[@]}" --durations=10 \
+            --junitxml "$REPORTS/newest-$backend.xml" "$@" || status=1
+        echo "==> [newest stack, tensorflow] the site and its browser test, the workers"
         # Exit code 5 means that extra arguments (-k ...) selected none of these: not a failure.
-        KERAS_BACKEND=tensorflow .venv/bin/python -m pytest "${RUN_ONCE[@]}" \
+        KERAS_BACKEND=tensorflow .venv/bin/python -m pytest "${serial[@]}" \
             --durations=10 --junitxml "$REPORTS/newest-once.xml" "$@" \
             || { [ $? -eq 5 ] || status=1; }
     else

@@ -6,52 +6,10 @@ import time
 import joblib
 import numpy as np
 import pytest
+from classifier_cases import make_series, tiny
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
-from sklearn.utils.estimator_checks import parametrize_with_checks
-
-from lstmkit.classification import LongSequenceClassifier
-
-TINY = {"n_members": 1, "max_epochs": 8, "time_budget_s": 20.0, "random_state": 0}
-
-
-def tiny(**options):
-    return LongSequenceClassifier(**{**TINY, **options})
-
-
-def make_series(n=40, steps=60, channels=None, seed=0):
-    """Two classes: a bump up or a dip down, at a random place in the series."""
-    rng = np.random.default_rng(seed)
-    y = np.arange(n) % 2
-    shape = (n, steps) if channels is None else (n, steps, channels)
-    x = rng.normal(scale=0.3, size=shape).astype(np.float32)
-    where = rng.integers(0, steps - steps // 10, size=n)
-    for row, start in enumerate(where):
-        x[row, start : start + steps // 10] += 2.0 if y[row] else -2.0
-    return x, y
-
-
-# Checks that cannot apply to a sequence classifier, with the reason.
-EXPECTED_FAILED_CHECKS = {
-    "check_methods_sample_order_invariance": (
-        "float32 matrix products differ in the last bits (1e-7) with the batch's "
-        "composition, and the check compares with rtol=1e-7"
-    ),
-    # Measured: 1 of 60 probabilities off by 1.8e-7 (0.59488332 vs 0.59488314) when
-    # predicting on a subset, the same float32 batch-composition effect.
-    "check_methods_subset_invariance": (
-        "float32 matrix products differ in the last bits (1e-7) with the batch's "
-        "composition, and the check compares with rtol=1e-7"
-    ),
-}
-
-
-@parametrize_with_checks(
-    [tiny()], expected_failed_checks=lambda estimator: EXPECTED_FAILED_CHECKS
-)
-def test_sklearn_estimator_checks(estimator, check):
-    check(estimator)
 
 
 def test_learns_a_simple_task_and_exposes_fitted_attributes():

@@ -51,6 +51,33 @@ sys.path.remove("$ROOT/tests")
 GUARD
 }
 
+# LSTMKIT_BACKGROUND_ENV="VENV REQUIREMENTS..." installs a second environment at the same
+# time, in a background process (output in build/VENV-install.log): an install spends most
+# of its time downloading and unpacking wheels, so two side by side take little longer than
+# one. Call wait_for_background_env before using it.
+BACKGROUND_ENV_PID=""
+BACKGROUND_ENV_LOG=""
+if [ -n "${LSTMKIT_BACKGROUND_ENV:-}" ]; then
+    read -r -a background_env <<< "$LSTMKIT_BACKGROUND_ENV"
+    mkdir -p build
+    BACKGROUND_ENV_LOG="build/${background_env[0]#.}-install.log"
+    make_env "${background_env[@]}" > "$BACKGROUND_ENV_LOG" 2>&1 &
+    BACKGROUND_ENV_PID=$!
+fi
+
+# wait_for_background_env: wait for that install, print its output, fail if it failed.
+wait_for_background_env() {
+    [ -n "$BACKGROUND_ENV_PID" ] || return 0
+    local status=0
+    wait "$BACKGROUND_ENV_PID" || status=$?
+    BACKGROUND_ENV_PID=""
+    cat "$BACKGROUND_ENV_LOG"
+    if [ "$status" -ne 0 ]; then
+        echo "Installing ${LSTMKIT_BACKGROUND_ENV} failed (exit $status); see above." >&2
+        exit "$status"
+    fi
+}
+
 # The newest stack also carries the website's tools (tests/site builds and checks it once).
 make_env .venv requirements.txt requirements-site.txt
 export PATH="$ROOT/.venv/bin:$PATH"

@@ -23,8 +23,12 @@
 # Every run always runs and every summary is printed; the command fails if any failed.
 # Set LSTMKIT_STACKS=colab or LSTMKIT_STACKS=newest to run one of the stacks only, and
 # LSTMKIT_WORKERS=1 to run without xdist (e.g. to time notebooks on a quiet machine).
-source "$(dirname "${BASH_SOURCE[0]}")/_environment.sh"
 STACKS="${LSTMKIT_STACKS:-colab newest}"
+# Colab's stack installs in the background while the newest one installs (_environment.sh).
+case " $STACKS " in
+    *" colab "*) export LSTMKIT_BACKGROUND_ENV=".venv-colab requirements-colab.txt" ;;
+esac
+source "$(dirname "${BASH_SOURCE[0]}")/_environment.sh"
 # Stack-independent or slow checks run once, on the newest stack with TensorFlow: lint,
 # hygiene, the wheel, the fuzz test of the public API and the data-parallel test (ONCE,
 # beside run 2's unit tests), then the website and the PostgreSQL/journal worker tests
@@ -55,6 +59,7 @@ REPORTS="$(mktemp -d)"
 status=0
 for stack in $STACKS; do
     if [ "$stack" = colab ]; then
+        wait_for_background_env
         make_env .venv-colab requirements-colab.txt
         echo "==> [Colab stack] unit tests, doctests and every notebook (.venv-colab)"
         # Every notebook kernel starts with tests/cudnn_mask_guard.py installed, so a mask

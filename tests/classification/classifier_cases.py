@@ -45,10 +45,31 @@ EXPECTED_FAILED_CHECKS = {
 }
 
 
+# Checks that fit the classifier several times (about a minute each here, against a few
+# seconds for most): they alternate between the two halves on their own, so that the
+# halves take about as long.
+SLOW_CHECKS = (
+    "check_classifiers_train",
+    "check_classifiers_classes",
+    "check_estimators_dtypes",
+    "check_classifier_data_not_an_array",
+    "check_methods_subset_invariance",
+    "check_pipeline_consistency",
+)
+
+
+def _check_name(param):
+    check = getattr(param, "values", param)[1]  # a pytest.param (xfail) or a plain pair
+    return getattr(check, "func", check).__name__
+
+
 def estimator_checks(part, parts=2):
-    """``pytest.mark.parametrize`` over every ``part``-th of scikit-learn's checks."""
+    """``pytest.mark.parametrize`` over one of ``parts`` shares of scikit-learn's checks."""
     everything = parametrize_with_checks(
         [tiny()], expected_failed_checks=lambda estimator: EXPECTED_FAILED_CHECKS
     )
     argnames, params = everything.args
-    return pytest.mark.parametrize(argnames, params[part::parts], **everything.kwargs)
+    slow = [param for param in params if _check_name(param) in SLOW_CHECKS]
+    quick = [param for param in params if _check_name(param) not in SLOW_CHECKS]
+    share = slow[part::parts] + quick[(part + 1) % parts :: parts]
+    return pytest.mark.parametrize(argnames, share, **everything.kwargs)

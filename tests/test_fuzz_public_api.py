@@ -143,6 +143,7 @@ def _example(name: str) -> tuple[Callable, tuple, dict]:
             lk.reduction.keep_top_vocabulary, TOKENS, vocabulary_size=10
         ),
         "reduction.pool_steps": lambda: call(lk.reduction.pool_steps, SEQUENCES, pool_size=4),
+        "reduction.append_differences": lambda: call(lk.reduction.append_differences, RAGGED),
         "reduction.piecewise_aggregate": lambda: call(
             lk.reduction.piecewise_aggregate, SEQUENCES, num_segments=8
         ),
@@ -182,6 +183,9 @@ def _example(name: str) -> tuple[Callable, tuple, dict]:
         ),
         "models.build_code_classifier": lambda: call(
             lk.models.build_code_classifier, MODELS["encoder"], 3
+        ),
+        "models.build_text_classifier": lambda: call(
+            lk.models.build_text_classifier, 50, 3, embedding_dim=4, units=4
         ),
         "models.build_seq2seq_forecaster": lambda: call(
             lk.models.build_seq2seq_forecaster, 20, 5, 1, units=4

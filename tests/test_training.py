@@ -157,6 +157,24 @@ def test_log_with_a_custom_line(capsys):
     assert fields == {"task": "motif", "technique": "LSTM", "accuracy": 0.8125}
 
 
+def test_log_a_record_keeps_it_for_the_curves_and_refuses_what_it_cannot_read(capsys):
+    record = TrainingRecord(metrics={"accuracy": 0.5, "auc": 0.7}, history={"loss": [1.0]},
+                            epochs_run=1, best_epoch=1, converged=False, stopped_by="epochs",
+                            train_seconds=2.0, peak_memory_mb=0.0)
+    log = ExperimentLog()
+    entry = log.add_record(record, metric="auc", task="motif", technique="LSTM", steps=500)
+    assert entry == {"task": "motif", "technique": "LSTM", "steps": 500, "auc": 0.7,
+                     "epochs_run": 1, "stopped_by": "epochs", "converged": False,
+                     "train_seconds": 2.0}
+    assert log.records == {"motif: LSTM": record} and "auc 0.700" in capsys.readouterr().out
+    with pytest.raises(ValueError, match=r"`metric` must be one of the record's test metrics "
+                                         r"\['accuracy', 'auc'\]. Received: metric='mae'"):
+        log.add_record(record, metric="mae", task="motif")
+    with pytest.raises(TypeError, match=r"`record` must be a TrainingRecord"):
+        log.add_record({"accuracy": 0.5}, task="motif")
+    assert len(log) == 1
+
+
 def test_plot_learning_curves_returns_axes():
     import matplotlib.pyplot as plt
 

@@ -7,6 +7,7 @@
   forecaster.
 * :mod:`lstmkit.models.frontends`: :func:`make_strided_frontend`, a convolutional
   block that shortens a long sequence before an LSTM.
+* :mod:`lstmkit.models.text`: :func:`build_text_classifier`, a masked LSTM over token ids.
 """
 
 from lstmkit.models.encoder_decoder import (
@@ -16,6 +17,7 @@ from lstmkit.models.encoder_decoder import (
 )
 from lstmkit.models.frontends import make_strided_frontend
 from lstmkit.models.recurrent import DEFAULT_CONFIG, build_recurrent_model, last_steps
+from lstmkit.models.text import build_text_classifier
 
 __all__ = [
     "DEFAULT_CONFIG",
@@ -23,6 +25,7 @@ __all__ = [
     "build_lstm_autoencoder",
     "build_recurrent_model",
     "build_seq2seq_forecaster",
+    "build_text_classifier",
     "last_steps",
     "make_strided_frontend",
 ]

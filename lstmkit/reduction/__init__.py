@@ -42,6 +42,7 @@ from lstmkit.reduction.sampling import (
     random_crops,
 )
 from lstmkit.reduction.summaries import (
+    append_differences,
     piecewise_aggregate,
     pool_steps,
     quantile_summary,
@@ -53,6 +54,7 @@ from lstmkit.reduction.truncation import KEEP_OPTIONS, truncate_sequences
 __all__ = [
     "KEEP_OPTIONS",
     "RandomCropDataset",
+    "append_differences",
     "drop_frequent_tokens",
     "drop_random_steps",
     "evenly_spaced_crops",

@@ -1,6 +1,7 @@
-"""Summarize signals: pool neighbouring steps, average equal segments, window quantiles.
+"""Summarize signals: pool neighbouring steps, average equal segments, window quantiles;
+add step-to-step changes as channels.
 
-All three take either an array ``(N, T)`` / ``(N, T, C)`` or a list of arrays
+Every function here takes either an array ``(N, T)`` / ``(N, T, C)`` or a list of arrays
 ``(T_i,)`` / ``(T_i, C)`` of different lengths. With a list, each sequence is
 summarized over its own real steps only, so padding never enters a mean, a maximum or
 a quantile: pass sequences *before* padding them.
@@ -15,7 +16,52 @@ import numpy as np
 from lstmkit._validation import check_allocation, check_int, check_option
 from lstmkit.reduction._common import check_any_sequences, float_dtype
 
-__all__ = ["piecewise_aggregate", "pool_steps", "quantile_summary", "window_quantiles"]
+__all__ = [
+    "append_differences",
+    "piecewise_aggregate",
+    "pool_steps",
+    "quantile_summary",
+    "window_quantiles",
+]
+
+
+def append_differences(sequences: Any) -> Any:
+    """Give every channel a second channel: its change from the previous step.
+
+    Summaries of levels (means, quantiles) lose *when* a series switches; summaries of
+    its step-to-step changes keep how often and how sharply it does. The first step's
+    change is 0.
+
+    Args:
+        sequences: an array ``(N, T)`` or ``(N, T, C)``, or a list of arrays ``(T_i,)``
+            or ``(T_i, C)`` of different lengths.
+
+    Returns:
+        A float array ``(N, T, 2 * C)`` (``C = 1`` for ``(N, T)``): the ``C`` channels,
+        then their ``C`` differences; for a list, a list of arrays ``(T_i, 2 * C)``.
+
+    Example:
+        >>> import numpy as np
+        >>> from lstmkit.reduction import append_differences
+        >>> append_differences(np.array([[1.0, 4.0, 2.0]]))[0].T
+        array([[ 1.,  4.,  2.],
+               [ 0.,  3., -2.]])
+    """
+    checked, _ = check_any_sequences(sequences)
+
+    def one(array: np.ndarray) -> np.ndarray:
+        array = array.astype(float_dtype(array), copy=False)
+        array = array[..., None] if array.ndim == 1 else array
+        return np.concatenate([array, np.diff(array, axis=0, prepend=array[:1])], axis=-1)
+
+    if isinstance(checked, list):
+        return [one(array) for array in checked]
+    check_allocation(2 * checked.size, checked.dtype.itemsize, name="sequences",
+                     value=f"an array of shape {checked.shape}")
+    if checked.ndim == 2:
+        checked = checked[..., None]
+    checked = checked.astype(float_dtype(checked), copy=False)
+    return np.concatenate([checked, np.diff(checked, axis=1, prepend=checked[:, :1])], axis=-1)
 
 
 def pool_steps(

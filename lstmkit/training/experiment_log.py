@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lstmkit._validation import check_int, message
+from lstmkit.training.fitting import TrainingRecord
 
 __all__ = ["ExperimentLog"]
 
@@ -50,6 +51,7 @@ class ExperimentLog:
         self.digits = dict(digits or {})
         self.width = check_int(width, "width", minimum=0, maximum=200)
         self.entries: list[dict[str, Any]] = []
+        self.records: dict[str, TrainingRecord] = {}
 
     def format(self, entry: dict[str, Any]) -> str:
         """Return the printed line for ``entry``."""
@@ -71,6 +73,44 @@ class ExperimentLog:
         self.entries.append(entry)
         print(text)
         return entry
+
+    def add_record(
+        self, record: TrainingRecord, *, metric: str = "accuracy", **fields: Any
+    ) -> dict[str, Any]:
+        """Log one :func:`fit_and_score` run: ``fields``, its test score and its training.
+
+        The entry holds ``fields`` (for example ``task`` and ``technique``), then
+        ``record.metrics[metric]`` under the name ``metric``, then ``epochs_run``,
+        ``stopped_by``, ``converged`` and ``train_seconds``. The record itself is kept in
+        ``records`` under the string values of ``fields`` joined by ``": "``, ready for
+        :func:`plot_learning_curves`.
+
+        Example:
+            >>> from lstmkit.training import ExperimentLog, TrainingRecord
+            >>> run = TrainingRecord(metrics={"accuracy": 0.75}, history={"loss": [0.9, 0.5]},
+            ...                      epochs_run=2, best_epoch=2, converged=False,
+            ...                      stopped_by="epochs", train_seconds=1.5, peak_memory_mb=0.0)
+            >>> log = ExperimentLog(line="{task}: {technique} {accuracy:.2f}")
+            >>> log.add_record(run, task="motif", technique="LSTM")["epochs_run"]
+            motif: LSTM 0.75
+            2
+            >>> list(log.records)
+            ['motif: LSTM']
+        """
+        if not isinstance(record, TrainingRecord):
+            raise TypeError(message("record", "a TrainingRecord (what fit_and_score returns)",
+                                    record, ""))
+        if not isinstance(metric, str) or metric not in record.metrics:
+            raise ValueError(
+                f"`metric` must be one of the record's test metrics {sorted(record.metrics)}. "
+                f"Received: metric={metric!r}. Pass test=(x, y) to fit_and_score to measure "
+                f"them, or name one of those."
+            )
+        label = ": ".join(str(value) for value in fields.values() if isinstance(value, str))
+        self.records[label] = record
+        return self.add(**fields, **{metric: record.metrics[metric]},
+                        epochs_run=record.epochs_run, stopped_by=record.stopped_by,
+                        converged=record.converged, train_seconds=record.train_seconds)
 
     def frame(self) -> Any:
         """Return the entries as a pandas ``DataFrame`` (one row per entry)."""

@@ -4,6 +4,7 @@ import keras
 import numpy as np
 import pytest
 
+from lstmkit import models
 from lstmkit.layers import AttentionPooling
 from lstmkit.models import DEFAULT_CONFIG, build_recurrent_model, last_steps
 from lstmkit.schedules import WarmupDecaySchedule
@@ -150,3 +151,16 @@ def test_sizes_and_activation_are_checked_before_building(monkeypatch):
         _build(num_outputs=10**12)
     with pytest.raises(ValueError, match="`output_activation`"):
         _build(output_activation="bad")
+
+
+def test_text_classifier_masks_padding_and_checks_its_sizes():
+    model = models.build_text_classifier(100, 4, embedding_dim=8, units=6)
+    tokens = np.array([[5, 9, 2, 0, 0, 0]])
+    longer = np.array([[5, 9, 2, 0, 0, 0, 0, 0, 0, 0]])
+    np.testing.assert_allclose(model.predict(tokens, verbose=0),
+                               model.predict(longer, verbose=0), atol=1e-6)
+    assert model.count_params() == 100 * 8 + 4 * 6 * (8 + 6 + 1) + (6 + 1) * 4
+    with pytest.raises(ValueError, match=r"`vocabulary_size` must be an integer >= 2"):
+        models.build_text_classifier(1, 4)
+    with pytest.raises(ValueError, match=r"`vocabulary_size`.*would not fit in memory"):
+        models.build_text_classifier(10**13, 4)

@@ -199,3 +199,20 @@ def test_quantile_summary_puts_value_and_change_quantiles_side_by_side():
     )
     with pytest.raises(ValueError, match="`num_quantiles`"):
         reduction.quantile_summary(x, num_windows=2, num_quantiles=1)
+
+
+def test_append_differences_on_arrays_and_ragged_lists_without_touching_the_input():
+    series = np.array([[1.0, 4.0, 2.0], [0.0, 0.0, 5.0]], dtype="float32")
+    before = series.copy()
+    out = reduction.append_differences(series)
+    assert out.shape == (2, 3, 2) and out.dtype == np.float32
+    np.testing.assert_array_equal(out[..., 0], series)
+    np.testing.assert_array_equal(out[..., 1], [[0, 3, -2], [0, 0, 5]])
+    np.testing.assert_array_equal(series, before)
+    two_channels = np.stack([series, 10 * series], axis=-1)
+    out = reduction.append_differences(two_channels)  # the channels, then their changes
+    np.testing.assert_array_equal(out[..., 3], [[0, 30, -20], [0, 0, 50]])
+    ragged = reduction.append_differences([np.array([2, 3]), np.array([1.0, 1.0, 4.0])])
+    assert [part.shape for part in ragged] == [(2, 2), (3, 2)]
+    np.testing.assert_array_equal(ragged[1][:, 1], [0, 0, 3])
+    assert ragged[0].dtype == np.float32  # integers become float32

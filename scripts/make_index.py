@@ -1,10 +1,13 @@
 """Regenerate notebooks/00_index.ipynb from the notebooks' own titles and first sentences.
 
-Run it after adding a notebook: ``python scripts/make_index.py``.
+The runtime column comes from each notebook's results file (``results/<notebook>.json``,
+``metrics.runtime_s``, measured inside the notebook by its last cell). Run it after adding a
+notebook or refreshing the results files: ``python scripts/make_index.py``.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -25,6 +28,14 @@ def describe(path: Path) -> tuple[str, str]:
     return title, sentence
 
 
+def runtime(path: Path) -> str:
+    results = NOTEBOOKS / "results" / f"{path.stem}.json"
+    if not results.is_file():
+        return "-"
+    seconds = json.loads(results.read_text(encoding="utf-8"))["metrics"].get("runtime_s")
+    return "-" if seconds is None else f"{seconds:.0f} s"
+
+
 def main() -> None:
     rows = []
     for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
@@ -32,7 +43,7 @@ def main() -> None:
             continue
         title, sentence = describe(path)
         rows.append(
-            f"| {path.name[:2]} | [{title}]({path.name}) | {sentence} | "
+            f"| {path.name[:2]} | [{title}]({path.name}) | {sentence} | {runtime(path)} | "
             f"[![Open In Colab]({BADGE})]({COLAB}{path.name}) |"
         )
     text = "\n".join(
@@ -41,12 +52,14 @@ def main() -> None:
             "",
             f"[![Open In Colab]({BADGE})]({COLAB}00_index.ipynb)",
             "",
-            "lstmkit's notebooks, in teaching order. Each runs top to bottom on a 2-core CPU in",
-            "about a minute, checks every number it states, and ends with a summary and exercises.",
-            "Start with 01 if LSTMs are new to you; otherwise jump to the technique you need.",
+            "lstmkit's notebooks, in teaching order. Each runs top to bottom on a 2-core CPU,",
+            "checks every number it states, and ends with a summary and exercises. Start with 01",
+            "if LSTMs are new to you; otherwise jump to the technique you need. The runtime is",
+            "the one each notebook measured of itself (setup cell to last cell; starting the",
+            "kernel adds a few seconds) in the run that wrote its results file.",
             "",
-            "| # | Notebook | What it shows | Colab |",
-            "|---|---|---|---|",
+            "| # | Notebook | What it shows | Runtime | Colab |",
+            "|---|---|---|---|---|",
             *rows,
             "",
             "Run them all headless with `bash scripts/notebooks.sh`, or open them in JupyterLab",

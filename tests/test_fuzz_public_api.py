@@ -531,6 +531,8 @@ def test_every_public_callable_has_an_example():
 @pytest.mark.slow
 @pytest.mark.parametrize("name", [n for n in public_callables() if n not in NOT_FUZZED])
 def test_bad_values_give_clear_errors(name):
+    if name.startswith("distribute.") and keras.backend.backend() != "tensorflow":
+        pytest.skip("lstmkit.distribute wraps tf.distribute: off TensorFlow it refuses to run")
     function, args, kwargs = example_for(name)
     assert check_call(function, args, kwargs, f"{name} (valid example)") == "ok"
     signature = signature_of(function)

@@ -18,7 +18,9 @@ from lstmkit._validation import check_float, check_int
 def _check_seed(seed: Any) -> int | None:
     if seed is None:
         return None
-    return check_int(seed, "seed", minimum=0, hint="Pass a non-negative integer or None.")
+    # JAX keeps seeds as uint32: a larger one raised an OverflowError there, on TF it did not.
+    return check_int(seed, "seed", minimum=0, maximum=2**32 - 1,
+                     hint="Pass an integer between 0 and 2**32 - 1, or None.")
 
 
 def _check_rate(value: Any, name: str) -> float:

@@ -255,7 +255,13 @@ def test_save_and_load_in_a_fresh_process(tmp_path):
             TypeError,
             r"`dropout_rate` must be a number",
         ),
-        (lambda: VariationalLSTM(4, seed=-1), ValueError, r"`seed` must be an integer >= 0"),
+        (lambda: VariationalLSTM(4, seed=-1), ValueError, r"`seed` must be an integer between 0"),
+        # JAX keeps seeds as uint32: 10**12 used to be an OverflowError there.
+        (
+            lambda: WeightDropLSTM(4, seed=10**12),
+            ValueError,
+            r"`seed` must be an integer between 0 and 4294967295. Received: seed=1000000000000",
+        ),
         (
             lambda: WeightDropLSTM(4, weight_dropout_rate=1.5),
             ValueError,

@@ -49,19 +49,17 @@ def append_differences(sequences: Any) -> Any:
     """
     checked, _ = check_any_sequences(sequences)
 
-    def one(array: np.ndarray) -> np.ndarray:
+    def with_changes(array: np.ndarray, steps_axis: int) -> np.ndarray:
         array = array.astype(float_dtype(array), copy=False)
-        array = array[..., None] if array.ndim == 1 else array
-        return np.concatenate([array, np.diff(array, axis=0, prepend=array[:1])], axis=-1)
+        array = array[..., None] if array.ndim == steps_axis + 1 else array  # one channel
+        first = np.take(array, [0], axis=steps_axis)
+        return np.concatenate([array, np.diff(array, axis=steps_axis, prepend=first)], axis=-1)
 
     if isinstance(checked, list):
-        return [one(array) for array in checked]
+        return [with_changes(array, 0) for array in checked]
     check_allocation(2 * checked.size, checked.dtype.itemsize, name="sequences",
                      value=f"an array of shape {checked.shape}")
-    if checked.ndim == 2:
-        checked = checked[..., None]
-    checked = checked.astype(float_dtype(checked), copy=False)
-    return np.concatenate([checked, np.diff(checked, axis=1, prepend=checked[:, :1])], axis=-1)
+    return with_changes(checked, 1)
 
 
 def pool_steps(

@@ -3,14 +3,15 @@
 # three times; extra arguments go to every pytest run (e.g. -k windowing).
 #
 #   1. Colab's stack (.venv-colab, requirements-colab.txt), where readers run the notebooks,
-#      on Keras's TensorFlow backend: unit tests, doctests and every notebook under nbval.
-#   2. The newest stack (.venv, requirements.txt): unit tests and doctests again, and the
-#      classifier's scikit-learn estimator checks, on TensorFlow (LSTMKIT_NEWEST_BACKEND=jax
-#      runs them on JAX instead). tests/backends loads the same weights on TensorFlow and,
-#      in a subprocess, on JAX and compares the outputs.
-#      The checks that run once and can share a machine (ONCE below: ruff, notebook
-#      hygiene, the wheel-install test, the fuzz test, data-parallel training) join that
-#      run on TensorFlow; on another backend they run in run 3.
+#      on Keras's TensorFlow backend: unit tests, doctests, every notebook under nbval, and
+#      the data-parallel tests (tf.distribute).
+#   2. The newest stack (.venv, requirements.txt) on Keras's JAX backend: unit tests and
+#      doctests again, the classifier's scikit-learn estimator checks, and the checks that
+#      run once and can share a machine (ONCE below: ruff, notebook hygiene, the
+#      wheel-install test, the fuzz test). So the library's suite runs on both backends it
+#      supports, TensorFlow in run 1 and JAX here; tests/backends also loads the same
+#      weights on the other backend in a subprocess and compares the outputs.
+#      LSTMKIT_NEWEST_BACKEND=tensorflow runs this part on TensorFlow instead.
 #   3. The newest stack on TensorFlow, one process: the static site and its browser test,
 #      and the workers on PostgreSQL and a journal file (SERIAL below).
 #
@@ -29,19 +30,19 @@ case " $STACKS " in
     *" colab "*) export LSTMKIT_BACKGROUND_ENV=".venv-colab requirements-colab.txt" ;;
 esac
 source "$(dirname "${BASH_SOURCE[0]}")/_environment.sh"
-# Stack-independent or slow checks run once, on the newest stack with TensorFlow: lint,
-# hygiene, the wheel, the fuzz test of the public API and the data-parallel test (ONCE,
-# beside run 2's unit tests), then the website and the PostgreSQL/journal worker tests
-# (SERIAL, run 3: they share build folders and servers, so they run in one process).
+# Stack-independent checks run once, in run 2 (ONCE); the website and the
+# PostgreSQL/journal worker tests run in run 3 (SERIAL: they share build folders and
+# servers, so they run in one process).
 ONCE=(tests/test_lint.py tests/test_notebook_hygiene.py tests/test_packaging.py
-      tests/test_fuzz_public_api.py tests/distribute lstmkit/distribute.py)
+      tests/test_fuzz_public_api.py)
 SERIAL=(tests/site tests/tuning/test_workers.py)
-# The classifier's tests and scikit-learn estimator checks also run only in run 2.
+# The classifier's tests and scikit-learn estimator checks run only in run 2.
 NEWEST_ONLY=(tests/classification)
+# lstmkit.distribute wraps tf.distribute: run 1, and run 2 when it is on TensorFlow.
+TENSORFLOW_ONLY=(tests/distribute lstmkit/distribute.py)
 SKIP_ONCE=()
-RUN_ONCE=()
 for path in "${ONCE[@]}"; do
-    [ -e "$path" ] && SKIP_ONCE+=(--ignore "$path") && RUN_ONCE+=("$path")
+    [ -e "$path" ] && SKIP_ONCE+=(--ignore "$path")
 done
 SKIP_SERIAL=()
 RUN_SERIAL=()
@@ -51,6 +52,10 @@ done
 SKIP_NEWEST_ONLY=()
 for path in "${NEWEST_ONLY[@]}"; do
     [ -e "$path" ] && SKIP_NEWEST_ONLY+=(--ignore "$path")
+done
+SKIP_TENSORFLOW_ONLY=()
+for path in "${TENSORFLOW_ONLY[@]}"; do
+    [ -e "$path" ] && SKIP_TENSORFLOW_ONLY+=(--ignore "$path")
 done
 WORKERS="${LSTMKIT_WORKERS:-2}"
 PARALLEL=()
@@ -72,23 +77,17 @@ for stack in $STACKS; do
             --durations=10 --junitxml "$REPORTS/colab.xml" "$@" || status=1
         unset IPYTHONDIR
     elif [ "$stack" = newest ]; then
-        backend="${LSTMKIT_NEWEST_BACKEND:-tensorflow}"
-        serial=("${RUN_SERIAL[@]}")
+        backend="${LSTMKIT_NEWEST_BACKEND:-jax}"
         skip=("${SKIP_SERIAL[@]}")
-        if [ "$backend" = tensorflow ]; then
-            echo "==> [newest stack, tensorflow] unit tests, doctests, lint, hygiene, wheel, fuzz"
-        else
-            serial+=("${RUN_ONCE[@]}")
-            skip+=("${SKIP_ONCE[@]}")
-            echo "==> [newest stack, $backend] unit tests and doctests (.venv)"
-        fi
+        [ "$backend" = tensorflow ] || skip+=("${SKIP_TENSORFLOW_ONLY[@]}")
+        echo "==> [newest stack, $backend] unit tests, doctests, estimator checks, ONCE checks"
         KERAS_BACKEND=$backend .venv/bin/python scripts/colab_setup.py --versions
         KERAS_BACKEND=$backend .venv/bin/python -m pytest tests lstmkit "${skip[@]}" \
             "${PARALLEL[@]}" --durations=10 \
             --junitxml "$REPORTS/newest-$backend.xml" "$@" || status=1
         echo "==> [newest stack, tensorflow] the site and its browser test, the workers"
         # Exit code 5 means that extra arguments (-k ...) selected none of these: not a failure.
-        KERAS_BACKEND=tensorflow .venv/bin/python -m pytest "${serial[@]}" \
+        KERAS_BACKEND=tensorflow .venv/bin/python -m pytest "${RUN_SERIAL[@]}" \
             --durations=10 --junitxml "$REPORTS/newest-once.xml" "$@" \
             || { [ $? -eq 5 ] || status=1; }
     else

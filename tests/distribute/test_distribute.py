@@ -16,6 +16,8 @@ import tensorflow as tf
 
 from lstmkit import distribute
 
+pytestmark = pytest.mark.requires_tensorflow  # tf.distribute, and TensorFlow imported above
+
 SCRIPT = textwrap.dedent("""
     import json
     import numpy as np

@@ -4,6 +4,10 @@ import keras
 import numpy as np
 
 BATCH, CHUNK, FEATURES, UNITS = 4, 5, 2, 6
+# The trainer runs one compiled step per chunk. TensorFlow's XLA would compile each new
+# chunk shape for seconds; on JAX, jit_compile=False means uncompiled eager execution
+# (many times slower per step), so each backend gets its fast setting.
+JIT_COMPILE = False if keras.backend.backend() == "tensorflow" else "auto"
 
 
 def stateful(*, batch=BATCH, chunk=CHUNK, return_sequences=False, seed=0, compile_model=True):
@@ -14,7 +18,8 @@ def stateful(*, batch=BATCH, chunk=CHUNK, return_sequences=False, seed=0, compil
         keras.layers.Dense(1),
     ])
     if compile_model:
-        model.compile(keras.optimizers.Adam(0.01), "mse", metrics=["mae"], jit_compile=False)
+        model.compile(keras.optimizers.Adam(0.01), "mse", metrics=["mae"],
+                      jit_compile=JIT_COMPILE)
     return model
 
 

@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 import pytest
-from tbptt_models import BATCH, CHUNK, FEATURES, data, full_sequence_twin, stateful
+from tbptt_models import BATCH, CHUNK, FEATURES, JIT_COMPILE, data, full_sequence_twin, stateful
 
 from lstmkit import tbptt
 
@@ -187,7 +187,8 @@ def test_the_state_carries_a_first_chunk_signal_to_the_label():
         keras.layers.Dense(1, activation="sigmoid"),
     ])
     model.compile(
-        keras.optimizers.Adam(0.02), "binary_crossentropy", metrics=["accuracy"], jit_compile=False
+        keras.optimizers.Adam(0.02), "binary_crossentropy", metrics=["accuracy"],
+        jit_compile=JIT_COMPILE,
     )
     x, y = _marker_task(64, 60, seed=0)
     x_test, y_test = _marker_task(32, 60, seed=1)

@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 import pytest
-from tbptt_models import BATCH, CHUNK, FEATURES, data, stateful
+from tbptt_models import BATCH, CHUNK, FEATURES, JIT_COMPILE, data, stateful
 
 from lstmkit import tbptt
 from lstmkit.layers import BidirectionalHalves
@@ -16,7 +16,7 @@ def _model_around(layer, *, sequences_first=False):
     if sequences_first:
         hidden = keras.layers.LSTM(3, stateful=True, return_sequences=True)(hidden)
     model = keras.Model(inputs, keras.layers.Dense(1)(layer(hidden)))
-    model.compile("adam", "mse", jit_compile=False)
+    model.compile("adam", "mse", jit_compile=JIT_COMPILE)
     return model
 
 
@@ -87,7 +87,7 @@ def _repeat_vector_seq2seq(horizon):
     repeated = keras.layers.RepeatVector(horizon)(summary)
     decoded = keras.layers.TimeDistributed(keras.layers.Dense(4, activation="tanh"))(repeated)
     model = keras.Model(inputs, keras.layers.TimeDistributed(keras.layers.Dense(1))(decoded))
-    model.compile("adam", "mse", jit_compile=False)
+    model.compile("adam", "mse", jit_compile=JIT_COMPILE)
     return model
 
 

@@ -219,7 +219,7 @@ def record_gate_activations(layer: Any, sequences: Any) -> GateActivations:
         >>> from lstmkit.gates import record_gate_activations
         >>> layer = keras.layers.LSTM(3, return_sequences=True)
         >>> sequences = np.random.default_rng(0).normal(size=(2, 5, 4)).astype("float32")
-        >>> outputs = np.asarray(layer(sequences))
+        >>> outputs = keras.ops.convert_to_numpy(layer(sequences))
         >>> gates = record_gate_activations(layer, sequences)
         >>> gates.forget_gate.shape
         (2, 5, 3)

@@ -78,7 +78,9 @@ wait_for_background_env() {
     fi
 }
 
-# The newest stack also carries the website's tools (tests/site builds and checks it once).
-make_env .venv requirements.txt requirements-site.txt
+# The newest stack also carries the website's tools (tests/site builds and checks it once),
+# and whatever LSTMKIT_NEWEST_EXTRAS names (scripts/test.sh: PyTorch, requirements-torch.txt).
+# shellcheck disable=SC2086  # a list of file names, split on purpose
+make_env .venv requirements.txt requirements-site.txt ${LSTMKIT_NEWEST_EXTRAS:-}
 export PATH="$ROOT/.venv/bin:$PATH"
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-3}"

@@ -19,6 +19,7 @@ the badges to the same ref: tests/test_notebook_hygiene.py checks that they agre
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from importlib import metadata
@@ -174,14 +175,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--versions", action="store_true", help="print this stack and exit")
     args = parser.parse_args(argv)
     if args.versions:
-        names = ("tensorflow", "tensorflow-cpu", "keras", "numpy", "pandas", "scikit-learn")
+        names = ("tensorflow", "tensorflow-cpu", "keras", "jax", "torch", "numpy", "pandas",
+                 "scikit-learn")
         versions = []
         for name in names:
             try:
                 versions.append(f"{name} {metadata.version(name)}")
             except metadata.PackageNotFoundError:
                 continue
-        print(f"Python {sys.version.split()[0]}: {', '.join(versions)}")
+        backend = os.environ.get("KERAS_BACKEND", "tensorflow")
+        print(f"Python {sys.version.split()[0]}: {', '.join(versions)}; KERAS_BACKEND={backend}")
         return 0
 
     import nbformat

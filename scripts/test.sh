@@ -14,6 +14,9 @@
 #      LSTMKIT_NEWEST_BACKEND=tensorflow runs this part on TensorFlow instead.
 #   3. The newest stack on TensorFlow, one process: the static site and its browser test,
 #      and the workers on PostgreSQL and a journal file (SERIAL below).
+#   4. The newest stack on Keras's PyTorch backend (requirements-torch.txt): the suite
+#      except what PyTorch cannot run or what would not fit (NOT_ON_TORCH below).
+#      LSTMKIT_TORCH=0 skips it, and PyTorch's install.
 #
 # Runs 1 and 2 use two pytest-xdist workers (--dist loadfile: each test file, and so each
 # notebook with its one kernel, stays on one worker, in order). One TensorFlow process
@@ -29,6 +32,8 @@ STACKS="${LSTMKIT_STACKS:-colab newest}"
 case " $STACKS " in
     *" colab "*) export LSTMKIT_BACKGROUND_ENV=".venv-colab requirements-colab.txt" ;;
 esac
+TORCH="${LSTMKIT_TORCH:-1}"
+[ "$TORCH" = 1 ] && export LSTMKIT_NEWEST_EXTRAS="requirements-torch.txt"
 source "$(dirname "${BASH_SOURCE[0]}")/_environment.sh"
 # Stack-independent checks run once, in run 2 (ONCE); the website and the
 # PostgreSQL/journal worker tests run in run 3 (SERIAL: they share build folders and
@@ -40,6 +45,13 @@ SERIAL=(tests/site tests/tuning/test_workers.py)
 NEWEST_ONLY=(tests/classification)
 # lstmkit.distribute wraps tf.distribute: run 1, and run 2 when it is on TensorFlow.
 TENSORFLOW_ONLY=(tests/distribute lstmkit/distribute.py)
+# Not in run 4: the truncated-BPTT trainer, which refuses PyTorch (Keras's stateful LSTM
+# fails inside train_on_batch there; tests/test_backend_support.py checks the refusal),
+# and what needs it (tests/backends); the classifier and the tuners, whose many short fits
+# run Keras's per-step Python loop on PyTorch and would not fit the time budget.
+NOT_ON_TORCH=(tests/tbptt/test_trainer.py tests/tbptt/test_trainer_checks.py
+              tests/tbptt/test_trainer_fit.py tests/tbptt/test_trainer_resume.py
+              lstmkit/tbptt/trainer.py tests/backends tests/classification tests/tuning)
 SKIP_ONCE=()
 for path in "${ONCE[@]}"; do
     [ -e "$path" ] && SKIP_ONCE+=(--ignore "$path")
@@ -90,6 +102,17 @@ for stack in $STACKS; do
         KERAS_BACKEND=tensorflow .venv/bin/python -m pytest "${RUN_SERIAL[@]}" \
             --durations=10 --junitxml "$REPORTS/newest-once.xml" "$@" \
             || { [ $? -eq 5 ] || status=1; }
+        if [ "$TORCH" = 1 ]; then
+            echo "==> [newest stack, torch] the suite without the trainer, classifier, tuners"
+            skip=("${SKIP_SERIAL[@]}" "${SKIP_ONCE[@]}" "${SKIP_TENSORFLOW_ONLY[@]}")
+            for path in "${NOT_ON_TORCH[@]}"; do
+                [ -e "$path" ] && skip+=(--ignore "$path")
+            done
+            KERAS_BACKEND=torch .venv/bin/python scripts/colab_setup.py --versions
+            KERAS_BACKEND=torch .venv/bin/python -m pytest tests lstmkit "${skip[@]}" \
+                "${PARALLEL[@]}" --durations=10 --junitxml "$REPORTS/newest-torch.xml" "$@" \
+                || { [ $? -eq 5 ] || status=1; }
+        fi
     else
         echo "LSTMKIT_STACKS may hold 'colab' and 'newest'; received: $stack" >&2
         exit 2

@@ -103,8 +103,8 @@ class BidirectionalHalves(keras.layers.Layer):
         >>> layer = BidirectionalHalves(keras.layers.GRU(4), merge_mode="sum")
         >>> sequences = np.random.default_rng(0).normal(size=(2, 5, 3)).astype("float32")
         >>> merged = keras.ops.convert_to_numpy(layer(sequences))
-        >>> forward = layer.forward_layer(sequences[:, :3])     # steps 0, 1, 2
-        >>> backward = layer.backward_layer(sequences[:, 3:])   # steps 4, 3
+        >>> forward = keras.ops.convert_to_numpy(layer.forward_layer(sequences[:, :3]))  # 0-2
+        >>> backward = keras.ops.convert_to_numpy(layer.backward_layer(sequences[:, 3:]))  # 4, 3
         >>> bool(np.allclose(merged, forward + backward, atol=1e-6))
         True
     """

@@ -71,15 +71,17 @@ class VariationalLSTM(keras.layers.RNN):
         (plus the final ``[hidden, carry]`` with ``return_state=True``).
 
     Example:
-        >>> import numpy as np
+        >>> import keras, numpy as np
         >>> from lstmkit.layers.recurrent_dropout import VariationalLSTM
         >>> layer = VariationalLSTM(4, dropout_rate=0.2, recurrent_dropout_rate=0.3, seed=1)
         >>> sequences = np.ones((2, 50, 3), dtype="float32")
         >>> tuple(layer(sequences).shape)
         (2, 4)
-        >>> bool(np.allclose(layer(sequences, training=True), layer(sequences, training=True)))
+        >>> as_numpy = keras.ops.convert_to_numpy  # a tensor of any backend, as NumPy
+        >>> bool(np.allclose(as_numpy(layer(sequences, training=True)),
+        ...                  as_numpy(layer(sequences, training=True))))
         False
-        >>> bool(np.allclose(layer(sequences), layer(sequences)))  # inference: no dropout
+        >>> bool(np.allclose(as_numpy(layer(sequences)), as_numpy(layer(sequences))))  # no dropout
         True
     """
 
@@ -183,15 +185,16 @@ class WeightDropLSTM(keras.layers.LSTM):
     Call arguments and returns: as ``keras.layers.LSTM``.
 
     Example:
-        >>> import numpy as np
+        >>> import keras, numpy as np
         >>> from lstmkit.layers.recurrent_dropout import WeightDropLSTM
         >>> layer = WeightDropLSTM(4, weight_dropout_rate=0.5, seed=3)
         >>> sequences = np.ones((2, 50, 3), dtype="float32")
         >>> tuple(layer(sequences).shape)
         (2, 4)
-        >>> plain = __import__("keras").layers.LSTM(4)
+        >>> plain = keras.layers.LSTM(4)
         >>> _ = plain(sequences); plain.set_weights(layer.get_weights())
-        >>> bool(np.allclose(layer(sequences), plain(sequences)))  # inference: no dropout
+        >>> as_numpy = keras.ops.convert_to_numpy  # a tensor of any backend, as NumPy
+        >>> bool(np.allclose(as_numpy(layer(sequences)), as_numpy(plain(sequences))))  # no dropout
         True
     """
 

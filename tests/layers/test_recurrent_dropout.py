@@ -66,8 +66,8 @@ def test_output_shapes(kind):
 def test_inference_equals_plain_lstm_with_same_weights(kind):
     layer = _built(LAYERS[kind]())
     expected = _numpy(_plain_lstm()(_sequences(1)))
-    np.testing.assert_allclose(layer(_sequences(1), training=False), expected, atol=1e-6)
-    np.testing.assert_allclose(layer(_sequences(1)), expected, atol=1e-6)
+    np.testing.assert_allclose(_numpy(layer(_sequences(1), training=False)), expected, atol=1e-6)
+    np.testing.assert_allclose(_numpy(layer(_sequences(1))), expected, atol=1e-6)
 
 
 @pytest.mark.parametrize("kind", sorted(LAYERS))
@@ -75,11 +75,11 @@ def test_dropout_active_in_training_and_seeded(kind):
     first, second, other_seed = (_built(LAYERS[kind](seed)) for seed in (5, 5, 6))
     sequences = _sequences(2)
     out_first = _numpy(first(sequences, training=True))
-    np.testing.assert_array_equal(out_first, second(sequences, training=True))
-    assert not np.allclose(out_first, first(sequences, training=False))
-    assert not np.allclose(out_first, other_seed(sequences, training=True))
+    np.testing.assert_array_equal(out_first, _numpy(second(sequences, training=True)))
+    assert not np.allclose(out_first, _numpy(first(sequences, training=False)))
+    assert not np.allclose(out_first, _numpy(other_seed(sequences, training=True)))
     # A fresh mask for every call (batch).
-    assert not np.allclose(out_first, first(sequences, training=True))
+    assert not np.allclose(out_first, _numpy(first(sequences, training=True)))
 
 
 @pytest.mark.parametrize("kind", sorted(LAYERS))
@@ -105,10 +105,10 @@ def test_variational_matches_numpy_reference_with_its_masks():
     # The layer draws the input mask, then the recurrent mask, from SeedGenerator(seed).
     generator = keras.random.SeedGenerator(11)
     input_mask = _numpy(
-        keras.random.dropout(np.ones((BATCH, FEATURES), "float32"), 0.3, seed=generator)
+        keras.random.dropout(keras.ops.ones((BATCH, FEATURES)), 0.3, seed=generator)
     )
     recurrent_mask = _numpy(
-        keras.random.dropout(np.ones((BATCH, UNITS), "float32"), 0.4, seed=generator)
+        keras.random.dropout(keras.ops.ones((BATCH, UNITS)), 0.4, seed=generator)
     )
     assert np.all(np.isclose(recurrent_mask, 0) | np.isclose(recurrent_mask, 1 / 0.6))
     expected = _numpy_lstm(sequences, *_known_weights(), input_mask, recurrent_mask)
@@ -135,7 +135,8 @@ def test_weight_drop_runs_the_lstm_on_the_dropped_kernel():
     np.testing.assert_allclose(dropped[kept], kernel[kept] / 0.5, rtol=1e-6)
     sequences = _sequences(5)
     expected = _plain_lstm([_known_weights()[0], dropped, _known_weights()[2]])(sequences)
-    np.testing.assert_allclose(layer(sequences, training=True), expected, atol=1e-6)
+    np.testing.assert_allclose(_numpy(layer(sequences, training=True)), _numpy(expected),
+                               atol=1e-6)
     # The variable is back in place and still the layer's trainable weight.
     assert layer.cell.recurrent_kernel is layer.trainable_weights[1]
     assert len(layer.trainable_weights) == 3

@@ -254,6 +254,7 @@ def _example(name: str) -> tuple[Callable, tuple, dict]:
         # truncated BPTT
         "tbptt.chunk_bounds": lambda: call(lk.tbptt.chunk_bounds, 100, chunk_length=30),
         "tbptt.recurrent_layers": lambda: call(lk.tbptt.recurrent_layers, MODELS["stateful"]),
+        "tbptt.carry_states": lambda: call(lk.tbptt.carry_states, MODELS["stateful"]),
         "tbptt.reset_recurrent_states": lambda: call(
             lk.tbptt.reset_recurrent_states, MODELS["stateful"]
         ),

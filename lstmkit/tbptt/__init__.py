@@ -41,12 +41,14 @@ What a stateful Keras 3 model needs, and what :class:`TruncatedBPTTTrainer` does
   training state; the trainer saves the states before and restores them after.
 * On JAX, Keras's compiled steps drop the updates of the (untracked) state variables:
   a stateful model's ``predict_on_batch`` or ``train_on_batch`` leaves its state at zero.
-  The trainer registers the states on the model while it runs, so they carry on JAX as
-  on TensorFlow; PyTorch is refused with the reason (``lstmkit/tbptt/_carry.py``).
+  The trainer registers the states on the model while it runs (:func:`carry_states`, which
+  also serves a loop written by hand), so they carry on JAX as on TensorFlow; PyTorch is
+  refused with the reason (``lstmkit/tbptt/_carry.py``).
 """
 
 from lstmkit.tbptt.chunks import chunk_bounds
 from lstmkit.tbptt.recurrent_state import (
+    carry_states,
     get_recurrent_states,
     recurrent_layers,
     reset_recurrent_states,
@@ -56,6 +58,7 @@ from lstmkit.tbptt.trainer import TruncatedBPTTTrainer
 
 __all__ = [
     "TruncatedBPTTTrainer",
+    "carry_states",
     "chunk_bounds",
     "get_recurrent_states",
     "recurrent_layers",

@@ -5,18 +5,20 @@ Keras 3 removed ``Model.reset_states()``: each recurrent layer has its own
 walk a model (nested models and wrappers included) to reach every one of them.
 
 On JAX, a stateful model's own ``predict_on_batch`` / ``train_on_batch`` do not advance
-these variables (an eager call ``model(x)`` does);
-:class:`~lstmkit.tbptt.TruncatedBPTTTrainer` carries them on every supported backend.
+these variables (an eager call ``model(x)`` does); inside :func:`carry_states` they do,
+and :class:`~lstmkit.tbptt.TruncatedBPTTTrainer` uses it for every batch.
 """
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import keras
 import numpy as np
 
 __all__ = [
+    "carry_states",
     "get_recurrent_states",
     "recurrent_layers",
     "reset_recurrent_states",
@@ -182,3 +184,40 @@ def set_recurrent_states(model: keras.Model, states: list[list[np.ndarray]]) -> 
             )
         for variable, value in zip(variables, values, strict=True):
             variable.assign(value)
+
+
+def carry_states(model: keras.Model) -> contextlib.AbstractContextManager[None]:
+    """Let Keras's own compiled calls carry ``model``'s recurrent states, on any backend.
+
+    On TensorFlow, ``model.predict_on_batch(chunk)`` advances the state of a stateful
+    layer. On JAX it does not: Keras runs a compiled, stateless step that passes through
+    only the variables the model tracks, and a stateful layer's state variables are
+    untracked, so the state stays at zero and every call starts afresh, with no error.
+    Inside this block the state variables are registered with the model, so
+    ``predict_on_batch``, ``test_on_batch`` and ``train_on_batch`` carry them there too
+    (TensorFlow needs nothing, and nothing changes there). On exit the model is as it
+    was: its weights, and what ``model.save`` writes, never include the states.
+    :class:`TruncatedBPTTTrainer` uses this for every batch; use it to step a stateful
+    model by hand (generating text one character per call, say).
+
+    Args:
+        model: a built Keras model with stateful recurrent layers (nested ones too).
+
+    Returns:
+        A context manager; enter it once around all the calls of one sequence.
+
+    Example:
+        >>> import keras, numpy as np
+        >>> from lstmkit import tbptt
+        >>> model = keras.Sequential([keras.Input(batch_shape=(1, 1, 1)),
+        ...                           keras.layers.LSTM(2, stateful=True)])
+        >>> with tbptt.carry_states(model):
+        ...     first = model.predict_on_batch(np.ones((1, 1, 1), "float32"))
+        ...     second = model.predict_on_batch(np.ones((1, 1, 1), "float32"))
+        >>> bool(np.abs(keras.ops.convert_to_numpy(second - first)).max() > 0)  # state carried
+        True
+    """
+    model = _check_model(model)
+    from lstmkit.tbptt._carry import carried_states  # _carry imports this module
+
+    return carried_states(model)

@@ -73,3 +73,29 @@ def test_carrying_the_state_on_jax_adds_no_garbage_collection(monkeypatch):
     assert len(history["loss"]) == 2
     assert [variable.path for variable in model.weights] == weights_before
     assert np.abs(tbptt.get_recurrent_states(model)[0][0]).max() > 0  # the state moved
+
+
+def _predict_twice(model):
+    one = np.ones((BATCH, CHUNK, 2), "float32")
+    return [keras.ops.convert_to_numpy(model.predict_on_batch(one)) for _ in range(2)]
+
+
+def test_carry_states_lets_predict_on_batch_carry_the_state_and_restores_the_model():
+    model = stateful()
+    weights = [variable.path for variable in model.weights]
+    with tbptt.carry_states(model):
+        first, second = _predict_twice(model)
+    assert np.abs(second - first).max() > 1e-4  # the second call started from the first's state
+    assert [variable.path for variable in model.weights] == weights
+    assert np.abs(tbptt.get_recurrent_states(model)[0][0]).max() > 0
+    with pytest.raises(TypeError, match="`model` must be a keras.Model"):
+        tbptt.carry_states("model")
+
+
+@pytest.mark.requires_jax
+def test_without_carry_states_keras_on_jax_drops_the_state():
+    """Why carry_states exists: the same calls outside it leave the state at zero."""
+    model = stateful()
+    first, second = _predict_twice(model)
+    np.testing.assert_array_equal(first, second)
+    assert np.abs(tbptt.get_recurrent_states(model)[0][0]).max() == 0

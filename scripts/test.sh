@@ -55,7 +55,7 @@ JAX_NOTEBOOKS=(notebooks/02_preparing_long_sequences.ipynb
 # lstmkit.distribute wraps tf.distribute: run 1, and run 2 when it is on TensorFlow.
 TENSORFLOW_ONLY=(tests/distribute lstmkit/distribute.py)
 # Not in run 4: the truncated-BPTT trainer, which refuses PyTorch (Keras's stateful LSTM
-# fails inside train_on_batch there; tests/test_backend_support.py checks the refusal),
+# fails inside train_on_batch there; tests/tbptt/test_trainer_backends.py checks the refusal),
 # and what needs it (tests/backends); the classifier and the tuners, whose many short fits
 # run Keras's per-step Python loop on PyTorch and would not fit the time budget.
 NOT_ON_TORCH=(tests/tbptt/test_trainer.py tests/tbptt/test_trainer_checks.py

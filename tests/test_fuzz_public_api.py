@@ -535,7 +535,7 @@ def test_bad_values_give_clear_errors(name):
     if name.startswith("distribute.") and keras.backend.backend() != "tensorflow":
         pytest.skip("lstmkit.distribute wraps tf.distribute: off TensorFlow it refuses to run")
     if name.startswith("tbptt.TruncatedBPTT") and keras.backend.backend() == "torch":
-        pytest.skip("the trainer refuses PyTorch (tests/test_backend_support.py)")
+        pytest.skip("the trainer refuses PyTorch (tests/tbptt/test_trainer_backends.py)")
     function, args, kwargs = example_for(name)
     assert check_call(function, args, kwargs, f"{name} (valid example)") == "ok"
     signature = signature_of(function)

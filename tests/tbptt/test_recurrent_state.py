@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 import pytest
-from tbptt_models import BATCH, CHUNK, UNITS, data, full_sequence_twin, stateful
+from tbptt_models import BATCH, CHUNK, FEATURES, UNITS, data, full_sequence_twin, stateful
 
 from lstmkit import tbptt
 
@@ -76,7 +76,7 @@ def test_carrying_the_state_on_jax_adds_no_garbage_collection(monkeypatch):
 
 
 def _predict_twice(model):
-    one = np.ones((BATCH, CHUNK, 2), "float32")
+    one = np.ones((BATCH, CHUNK, FEATURES), "float32")
     return [keras.ops.convert_to_numpy(model.predict_on_batch(one)) for _ in range(2)]
 
 

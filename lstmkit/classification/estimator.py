@@ -33,6 +33,11 @@ RECIPES: dict[str, dict[str, Any]] = {
     "lstm_fcn": {"features": "raw", "target_steps": 256, "crop": 0.9},
 }
 SHORT_SERIES = 64  # "auto": series with a median length up to this use "lstm_fcn"
+# validation_fraction="auto": hold out this share when it gives at least
+# MIN_VALIDATION_PER_CLASS series per class on average; fewer decide early stopping by
+# noise and cost too much training data, so every series trains instead.
+AUTO_VALIDATION_FRACTION = 0.2
+MIN_VALIDATION_PER_CLASS = 5
 TEST_CROPS = 5
 
 
@@ -60,7 +65,12 @@ class LongSequenceClassifier(ClassifierMixin, BaseEstimator):
         use_lstm: ``False`` drops the recurrent branch: the ablation that measures what
             the LSTM adds.
         validation_fraction: share of the training series held out (stratified) for
-            early stopping and the learning-rate schedule.
+            early stopping and the learning-rate schedule, or ``"auto"``: 0.2 when that
+            holds out at least 5 series per class on average (100 series for 4
+            classes), else 0. With 0 every series trains and early stopping watches the
+            loss on the (uncropped) training series: on small training sets a held-out
+            split of a few series per class makes early stopping stop at random and
+            leaves less to learn from.
         batch_size: series per gradient step.
         random_state: ``None`` or an int seed (seeds NumPy, Python and Keras).
         verbose: 0 silent, 1 a line every 10 epochs, 2 a line every epoch.
@@ -70,8 +80,9 @@ class LongSequenceClassifier(ClassifierMixin, BaseEstimator):
         n_features_in_: steps per series, only when ``X`` was a 2-D array; ``predict``
             then expects 2-D arrays of as many steps (other lengths: 3-D or a list).
         recipe_: the recipe used. window_: steps summarized per input step of the network.
+        validation_fraction_: the share held out (``"auto"`` resolved).
         validation_scores_: each member's validation accuracy at its best epoch (on the
-            training set itself when there were too few series to hold some out).
+            training set itself when nothing was held out, or too few series to).
         models_: the fitted Keras models. epochs_: epochs each member trained.
         fit_cpu_s_: CPU seconds ``fit`` used. fit_time_s_: its wall-clock seconds.
 
@@ -93,7 +104,7 @@ class LongSequenceClassifier(ClassifierMixin, BaseEstimator):
         n_members: int = 2,
         max_epochs: int = 200,
         use_lstm: bool = True,
-        validation_fraction: float = 0.2,
+        validation_fraction: float | str = "auto",
         batch_size: int = 32,
         random_state: int | None = None,
         verbose: int = 0,
@@ -114,7 +125,12 @@ class LongSequenceClassifier(ClassifierMixin, BaseEstimator):
         check_int(self.n_members, "n_members", minimum=1, maximum=50)
         check_int(self.max_epochs, "max_epochs", minimum=1)
         check_bool(self.use_lstm, "use_lstm")
-        check_float(self.validation_fraction, "validation_fraction", minimum=0, maximum=0.5)
+        if not (isinstance(self.validation_fraction, str) and self.validation_fraction == "auto"):
+            if isinstance(self.validation_fraction, str):
+                raise ValueError(message("validation_fraction", "'auto' or a number in [0, 0.5]",
+                                         self.validation_fraction,
+                                         "Pass 'auto', 0 (no split) or e.g. 0.2."))
+            check_float(self.validation_fraction, "validation_fraction", minimum=0, maximum=0.5)
         check_int(self.batch_size, "batch_size", minimum=1)
         check_int(self.verbose, "verbose", minimum=0, maximum=2)
         seed = self.random_state
@@ -151,6 +167,11 @@ class LongSequenceClassifier(ClassifierMixin, BaseEstimator):
             self.recipe_ = "lstm_fcn" if np.median(lengths) <= SHORT_SERIES else "quantile_lstm"
         spec = RECIPES[self.recipe_]
         self.window_ = prep.window_for(lengths, spec["target_steps"])
+        self.validation_fraction_ = self.validation_fraction
+        if self.validation_fraction == "auto":
+            held_out = AUTO_VALIDATION_FRACTION * len(series)
+            enough = held_out >= MIN_VALIDATION_PER_CLASS * len(self.classes_)
+            self.validation_fraction_ = AUTO_VALIDATION_FRACTION if enough else 0.0
         self.scale_ = prep.fit_scale(series)
         seed = self.random_state
         if seed is None:
@@ -199,7 +220,7 @@ class LongSequenceClassifier(ClassifierMixin, BaseEstimator):
 
     def _split(self, labels: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
         counts = np.bincount(labels)
-        size = int(round(self.validation_fraction * len(labels)))
+        size = int(round(self.validation_fraction_ * len(labels)))
         everything = np.arange(len(labels))
         if size < len(counts) or len(labels) - size < len(counts) or counts.min() < 2:
             return everything, everything  # too few series to hold some out

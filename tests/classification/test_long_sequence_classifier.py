@@ -70,6 +70,7 @@ def test_pickle_round_trip_gives_identical_predictions(dump, tmp_path):
         ("max_epochs", 1.5, TypeError),
         ("use_lstm", "yes", TypeError),
         ("validation_fraction", 0.9, ValueError),
+        ("validation_fraction", "half", ValueError),
         ("batch_size", 0, ValueError),
         ("random_state", -1, ValueError),
         ("verbose", 5, ValueError),
@@ -79,6 +80,16 @@ def test_bad_arguments_name_the_argument(argument, value, error):
     x, y = make_series(n=10)
     with pytest.raises(error, match=f"`{argument}` must be .* Received: {argument}="):
         tiny(**{argument: value}).fit(x, y)
+
+
+def test_auto_validation_holds_out_only_when_each_class_gets_five_series():
+    few_x, few_y = make_series(n=40)  # 20% is 8 series: under 5 for each of 2 classes
+    few = tiny(max_epochs=2).fit(few_x, few_y)
+    assert few.validation_fraction_ == 0.0
+    enough_x, enough_y = make_series(n=50)  # 20% is 10 series: 5 per class
+    assert tiny(max_epochs=2).fit(enough_x, enough_y).validation_fraction_ == 0.2
+    explicit = tiny(max_epochs=2, validation_fraction=0.25).fit(few_x, few_y)
+    assert explicit.validation_fraction_ == 0.25
 
 
 def test_one_class_is_refused_naming_y():

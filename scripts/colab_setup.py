@@ -60,6 +60,9 @@ import warnings
 from importlib import metadata
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # hide TensorFlow's C++ log lines
+# Keras's backend: "tensorflow" or "jax" (every notebook runs on both). Keras reads it once,
+# at its first import: change it in a fresh kernel (Colab: Runtime > Restart session).
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")  # a KERAS_BACKEND already set wins
 # Installed from the ref the badge above opens; NEEDS: module -> version (None: any);
 # TESTED: the oldest and newest minor versions the committed outputs are checked on.
 LSTMKIT = "$requirement @ git+$repository@$ref"

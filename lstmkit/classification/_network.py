@@ -10,6 +10,8 @@ vectors are concatenated before the softmax. ``use_lstm=False`` drops the recurr
 
 from __future__ import annotations
 
+import os
+import tempfile
 import time
 from typing import Any
 
@@ -145,3 +147,21 @@ class BudgetCallback(keras.callbacks.Callback):
             left = self.deadline - time.process_time()
             shown = ", ".join(f"{k}={v:.4f}" for k, v in sorted(logs.items()) if "loss" in k)
             print(f"{self.label} epoch {epoch + 1}: {shown}, {max(left, 0):.0f} s left", flush=True)
+
+
+def model_to_bytes(model: keras.Model) -> bytes:
+    """The ``.keras`` file of ``model`` as bytes (how a fitted estimator pickles)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "model.keras")
+        model.save(path)
+        with open(path, "rb") as handle:
+            return handle.read()
+
+
+def model_from_bytes(data: bytes) -> keras.Model:
+    """The model that :func:`model_to_bytes` wrote."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "model.keras")
+        with open(path, "wb") as handle:
+            handle.write(data)
+        return keras.models.load_model(path, compile=False)

@@ -29,6 +29,18 @@ VALUE_QUANTILES = (0.0, 0.25, 0.5, 0.75, 1.0)
 CHANGE_QUANTILES = (0.1, 0.5, 0.9)
 FEATURES_PER_CHANNEL = {"raw": 2, "quantiles": len(VALUE_QUANTILES) + 2 + len(CHANGE_QUANTILES) + 1}
 
+#: Named recipes: how series become the network's input sequence, and the crop kept.
+RECIPES: dict[str, dict[str, Any]] = {
+    # Window quantiles of the values and of the step-to-step changes, ~96 windows.
+    "quantile_lstm": {"features": "quantiles", "target_steps": 96, "crop": 0.8},
+    # Per-window PPV of fixed dilated kernels (MiniRocket's, pooled per window, not per
+    # series) next to the window quantiles, ~96 windows.
+    "rocket_lstm": {"features": "ppv", "target_steps": 96, "crop": 0.8},
+    # The (window-averaged, when long) values and changes, up to ~256 steps.
+    "lstm_fcn": {"features": "raw", "target_steps": 256, "crop": 0.9},
+}
+SHORT_SERIES = 64  # "auto": series with a median length up to this use "lstm_fcn"
+
 
 def to_series_list(X: Any, name: str = "X") -> tuple[list[np.ndarray], int | None]:
     """Return ``X`` as a list of ``(T_i, C)`` float32 arrays and the column count of a 2-D X.
@@ -129,3 +141,9 @@ def check_feature_values(features: list[np.ndarray], name: str) -> None:
     """Raise ``ValueError`` if summarizing produced a non-finite value (overflow)."""
     for position, item in enumerate(features):
         check_array(item, f"{name}[{position}]", ndim=2)
+
+
+def own_scale(series: np.ndarray) -> np.ndarray:
+    """Standardize one ``(T, C)`` series on its own statistics (its shape, not its scale)."""
+    spread = series.std(axis=0)
+    return (series - series.mean(axis=0)) / np.where(spread > 1e-8, spread, 1.0)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from typing import Any
 
@@ -18,21 +16,17 @@ from threadpoolctl import threadpool_limits
 from lstmkit._validation import check_bool, check_float, check_int, check_option, message
 from lstmkit.classification import _kernels
 from lstmkit.classification import _preprocess as prep
-from lstmkit.classification._network import BudgetCallback, CropDataset, build_network
+from lstmkit.classification._network import (
+    BudgetCallback,
+    CropDataset,
+    build_network,
+    model_from_bytes,
+    model_to_bytes,
+)
+from lstmkit.classification._preprocess import RECIPES, SHORT_SERIES
 
 __all__ = ["RECIPES", "LongSequenceClassifier"]
 
-#: Named recipes: how series become the network's input sequence, and the crop kept.
-RECIPES: dict[str, dict[str, Any]] = {
-    # Window quantiles of the values and of the step-to-step changes, ~96 windows.
-    "quantile_lstm": {"features": "quantiles", "target_steps": 96, "crop": 0.8},
-    # Per-window PPV of fixed dilated kernels (MiniRocket's, pooled per window, not per
-    # series) next to the window quantiles, ~96 windows.
-    "rocket_lstm": {"features": "ppv", "target_steps": 96, "crop": 0.8},
-    # The (window-averaged, when long) values and changes, up to ~256 steps.
-    "lstm_fcn": {"features": "raw", "target_steps": 256, "crop": 0.9},
-}
-SHORT_SERIES = 64  # "auto": series with a median length up to this use "lstm_fcn"
 # validation_fraction="auto": hold out this share when it gives at least
 # MIN_VALIDATION_PER_CLASS series per class on average; fewer decide early stopping by
 # noise and cost too much training data, so every series trains instead.
@@ -125,12 +119,12 @@ class LongSequenceClassifier(ClassifierMixin, BaseEstimator):
         check_int(self.n_members, "n_members", minimum=1, maximum=50)
         check_int(self.max_epochs, "max_epochs", minimum=1)
         check_bool(self.use_lstm, "use_lstm")
-        if not (isinstance(self.validation_fraction, str) and self.validation_fraction == "auto"):
-            if isinstance(self.validation_fraction, str):
-                raise ValueError(message("validation_fraction", "'auto' or a number in [0, 0.5]",
-                                         self.validation_fraction,
-                                         "Pass 'auto', 0 (no split) or e.g. 0.2."))
+        if not isinstance(self.validation_fraction, str):
             check_float(self.validation_fraction, "validation_fraction", minimum=0, maximum=0.5)
+        elif self.validation_fraction != "auto":
+            raise ValueError(message("validation_fraction", "'auto' or a number in [0, 0.5]",
+                                     self.validation_fraction,
+                                     "Pass 'auto', 0 (no split) or e.g. 0.2."))
         check_int(self.batch_size, "batch_size", minimum=1)
         check_int(self.verbose, "verbose", minimum=0, maximum=2)
         seed = self.random_state
@@ -202,7 +196,7 @@ class LongSequenceClassifier(ClassifierMixin, BaseEstimator):
         kind = RECIPES[self.recipe_]["features"]
         # Each series twice: scaled with the training set's statistics (levels matter) and
         # standardized on its own (the shape alone, whatever the series' scale).
-        scaled = [np.concatenate([(s - mean) / scale, _own_scale(s)], axis=1) for s in series]
+        scaled = [np.concatenate([(s - mean) / scale, prep.own_scale(s)], axis=1) for s in series]
         if kind == "ppv":
             channels = self.n_channels_
             out = [np.concatenate([
@@ -299,31 +293,11 @@ class LongSequenceClassifier(ClassifierMixin, BaseEstimator):
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
         if "models_" in state:
-            state["models_"] = [_model_to_bytes(model) for model in state["models_"]]
+            state["models_"] = [model_to_bytes(model) for model in state["models_"]]
         return state
 
     def __setstate__(self, state: dict) -> None:
         if "models_" in state:
-            state = dict(state, models_=[_model_from_bytes(b) for b in state["models_"]])
+            state = dict(state, models_=[model_from_bytes(b) for b in state["models_"]])
         self.__dict__.update(state)
 
-
-def _own_scale(series: np.ndarray) -> np.ndarray:
-    spread = series.std(axis=0)
-    return (series - series.mean(axis=0)) / np.where(spread > 1e-8, spread, 1.0)
-
-
-def _model_to_bytes(model: keras.Model) -> bytes:
-    with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "model.keras")
-        model.save(path)
-        with open(path, "rb") as handle:
-            return handle.read()
-
-
-def _model_from_bytes(data: bytes) -> keras.Model:
-    with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "model.keras")
-        with open(path, "wb") as handle:
-            handle.write(data)
-        return keras.models.load_model(path, compile=False)

@@ -47,12 +47,29 @@ SERIAL=(tests/site tests/tuning/test_workers.py)
 NEWEST_ONLY=(tests/classification)
 # Notebooks run a second time, on JAX, in run 2, against the same committed outputs. Every
 # notebook passes on JAX (the README gives the whole series' time on each backend); these
-# four fit the time budget and cover code that differs by backend: input gradients through
-# the backend's own autodiff (01), stateful generation with lk.tbptt.carry_states (19), and
-# the data tools (02, 17). Notebooks 08 and 13 also pass there (as do all the others) but
-# would add two minutes; tests/tbptt and tests/diagnostics/test_gates.py cover their backend paths.
-JAX_NOTEBOOKS=(notebooks/01_lstm_from_scratch.ipynb notebooks/02_preparing_long_sequences.ipynb
-               notebooks/17_choosing_sequence_length.ipynb notebooks/19_text_generation.ipynb)
+# two fit the time budget and run the code that differs by backend: input gradients
+# through the backend's own autodiff (01) and stateful generation with
+# lk.tbptt.carry_states (19). The others would add minutes; the unit tests of run 2
+# (tests/tbptt, tests/diagnostics, the data tools) cover their library code on JAX.
+JAX_NOTEBOOKS=(notebooks/01_lstm_from_scratch.ipynb notebooks/19_text_generation.ipynb)
+# Every notebook, longest first (the runtime each measured of itself, in
+# notebooks/results/), and ahead of the unit tests: two workers then end together, the
+# short test files filling the end, instead of one worker waiting out a long notebook
+# that happened to come last.
+mapfile -t NOTEBOOKS < <("$PYTHON" - <<'PY'
+import json
+from pathlib import Path
+
+def runtime(notebook):
+    results = Path("notebooks/results") / (notebook.stem + ".json")
+    if not results.exists():
+        return 0.0
+    return float(json.loads(results.read_text()).get("metrics", {}).get("runtime_s", 0.0))
+
+for notebook in sorted(Path("notebooks").glob("*.ipynb"), key=runtime, reverse=True):
+    print(notebook)
+PY
+)
 # lstmkit.distribute wraps tf.distribute: run 1, and run 2 when it is on TensorFlow.
 TENSORFLOW_ONLY=(tests/distribute lstmkit/distribute.py)
 # Not in run 4: the truncated-BPTT trainer, which refuses PyTorch (Keras's stateful LSTM
@@ -93,7 +110,7 @@ for stack in $STACKS; do
         # that Keras's cuDNN kernel would refuse on a GPU fails here too.
         use_mask_guard "$REPORTS/ipython"
         .venv-colab/bin/python scripts/colab_setup.py --versions
-        KERAS_BACKEND=tensorflow .venv-colab/bin/python -m pytest tests lstmkit notebooks \
+        KERAS_BACKEND=tensorflow .venv-colab/bin/python -m pytest "${NOTEBOOKS[@]}" tests lstmkit \
             "${SKIP_ONCE[@]}" "${SKIP_SERIAL[@]}" "${SKIP_NEWEST_ONLY[@]}" "${PARALLEL[@]}" \
             --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
             --durations=10 --junitxml "$REPORTS/colab.xml" "$@" || status=1
@@ -106,7 +123,7 @@ for stack in $STACKS; do
         [ "$backend" = jax ] && notebooks=("${JAX_NOTEBOOKS[@]}")
         echo "==> [newest stack, $backend] unit tests, doctests, estimator checks, ONCE checks"
         KERAS_BACKEND=$backend .venv/bin/python scripts/colab_setup.py --versions
-        KERAS_BACKEND=$backend .venv/bin/python -m pytest tests lstmkit "${notebooks[@]}" \
+        KERAS_BACKEND=$backend .venv/bin/python -m pytest "${notebooks[@]}" tests lstmkit \
             "${skip[@]}" "${PARALLEL[@]}" --nbval-lax --nbval-current-env \
             --nbval-sanitize-with tests/nbval_sanitize.cfg --durations=10 \
             --junitxml "$REPORTS/newest-$backend.xml" "$@" || status=1

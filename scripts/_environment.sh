@@ -51,6 +51,17 @@ sys.path.remove("$ROOT/tests")
 GUARD
 }
 
+# The newest stack, ./.venv: requirements.txt, the website's tools (tests/site builds and
+# checks it once) and whatever LSTMKIT_NEWEST_EXTRAS names (scripts/test.sh: PyTorch,
+# requirements-torch.txt). Installed here, in the foreground, unless
+# LSTMKIT_NEWEST_IN_BACKGROUND=1 makes it the background environment below
+# (scripts/test.sh: Colab's stack then installs first, and its tests run while this one
+# installs).
+NEWEST_ENV=".venv requirements.txt requirements-site.txt ${LSTMKIT_NEWEST_EXTRAS:-}"
+if [ "${LSTMKIT_NEWEST_IN_BACKGROUND:-0}" = 1 ]; then
+    LSTMKIT_BACKGROUND_ENV="$NEWEST_ENV"
+fi
+
 # LSTMKIT_BACKGROUND_ENV="VENV REQUIREMENTS..." installs a second environment at the same
 # time, in a background process (output in build/VENV-install.log): an install spends most
 # of its time downloading and unpacking wheels, so two side by side take little longer than
@@ -78,9 +89,7 @@ wait_for_background_env() {
     fi
 }
 
-# The newest stack also carries the website's tools (tests/site builds and checks it once),
-# and whatever LSTMKIT_NEWEST_EXTRAS names (scripts/test.sh: PyTorch, requirements-torch.txt).
 # shellcheck disable=SC2086  # a list of file names, split on purpose
-make_env .venv requirements.txt requirements-site.txt ${LSTMKIT_NEWEST_EXTRAS:-}
+[ "${LSTMKIT_NEWEST_IN_BACKGROUND:-0}" = 1 ] || make_env $NEWEST_ENV
 export PATH="$ROOT/.venv/bin:$PATH"
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-3}"

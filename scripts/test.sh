@@ -30,10 +30,11 @@
 # Set LSTMKIT_STACKS=colab or LSTMKIT_STACKS=newest to run one of the stacks only, and
 # LSTMKIT_WORKERS=1 to run without xdist (e.g. to time notebooks on a quiet machine).
 STACKS="${LSTMKIT_STACKS:-colab newest}"
-# Colab's stack installs in the background while the newest one installs (_environment.sh).
-case " $STACKS " in
-    *" colab "*) export LSTMKIT_BACKGROUND_ENV=".venv-colab requirements-colab.txt" ;;
-esac
+# With both stacks, the newest one installs in the background (_environment.sh) while
+# Colab's installs and then runs its tests: run 1 starts without waiting for it.
+if [[ " $STACKS " == *" colab "* && " $STACKS " == *" newest "* ]]; then
+    export LSTMKIT_NEWEST_IN_BACKGROUND=1
+fi
 TORCH="${LSTMKIT_TORCH:-1}"
 [ "$TORCH" = 1 ] && export LSTMKIT_NEWEST_EXTRAS="requirements-torch.txt"
 source "$(dirname "${BASH_SOURCE[0]}")/_environment.sh"
@@ -103,7 +104,6 @@ REPORTS="$(mktemp -d)"
 status=0
 for stack in $STACKS; do
     if [ "$stack" = colab ]; then
-        wait_for_background_env
         make_env .venv-colab requirements-colab.txt
         echo "==> [Colab stack] unit tests, doctests and every notebook (.venv-colab)"
         # Every notebook kernel starts with tests/cudnn_mask_guard.py installed, so a mask
@@ -116,6 +116,7 @@ for stack in $STACKS; do
             --durations=10 --junitxml "$REPORTS/colab.xml" "$@" || status=1
         unset IPYTHONDIR
     elif [ "$stack" = newest ]; then
+        wait_for_background_env
         backend="${LSTMKIT_NEWEST_BACKEND:-jax}"
         skip=("${SKIP_SERIAL[@]}")
         [ "$backend" = tensorflow ] || skip+=("${SKIP_TENSORFLOW_ONLY[@]}")
@@ -148,6 +149,7 @@ for stack in $STACKS; do
         exit 2
     fi
 done
+wait_for_background_env
 # One closing line over all runs, after every pytest summary ("total: N passed, N failed").
 .venv/bin/python - "$REPORTS" <<'PY'
 import sys

@@ -24,6 +24,8 @@ from lstmkit.layers.attention import AttentionPooling
 
 __all__ = ["BudgetCallback", "CropDataset", "build_network"]
 
+SORTED_CHUNK = 8  # batches sorted by length together (CropDataset, several lengths)
+
 
 def _normalization(kind: str, name: str) -> keras.layers.Layer:
     if kind == "batch":
@@ -85,6 +87,10 @@ class CropDataset(IndexBatchDataset):
     Each epoch every sequence is seen once, through a crop of ``ceil(fraction * S_i)``
     steps at a random start, padded on the right with a mask: the model learns from
     shifted views of each series, and prediction averages several evenly spaced crops.
+    ``bucket=True`` pads each batch to a ``bucket_width`` (a few batch shapes for
+    sequences of many lengths). When the lengths differ, each epoch's shuffled order is
+    sorted by length and cut into batches whose order is shuffled: batches of similar
+    lengths pad little (PLAID's series run from 100 to 1,344 steps).
     """
 
     def __init__(
@@ -96,12 +102,35 @@ class CropDataset(IndexBatchDataset):
         batch_size: int,
         shuffle: bool = True,
         seed: Any = None,
+        bucket: bool = False,
     ) -> None:
         self.sequences = sequences
         self.labels = labels
         self.fraction = fraction
+        self.bucket = bucket
+        self.lengths = np.array([len(sequence) for sequence in sequences])
         super().__init__(
             num_items=len(sequences), batch_size=batch_size, shuffle=shuffle, seed=seed
+        )
+
+    def on_epoch_end(self) -> None:
+        """Draw the next epoch's order; with several lengths, batches of similar lengths."""
+        super().on_epoch_end()
+        if self.order is None or len(set(self.lengths)) == 1:
+            return
+        # The shuffled order, cut into chunks of SORTED_CHUNK batches, each sorted by
+        # length (stable: ties keep their random order) and cut into batches; the full
+        # batches then go in random order and the short one (if any) stays last, where
+        # batch positions expect it. Which series share a batch still changes each epoch.
+        full = len(self.order) // self.batch_size * self.batch_size
+        chunk = SORTED_CHUNK * self.batch_size
+        head = self.order[:full].copy()
+        for start in range(0, full, chunk):
+            part = head[start : start + chunk]
+            head[start : start + chunk] = part[np.argsort(self.lengths[part], kind="stable")]
+        batches = head.reshape(-1, self.batch_size)
+        self.order = np.concatenate(
+            [batches[self.generator.permutation(len(batches))].ravel(), self.order[full:]]
         )
 
     def make_batch(self, indices: np.ndarray) -> Any:
@@ -109,7 +138,7 @@ class CropDataset(IndexBatchDataset):
         full = np.array([len(s) for s in chosen])
         keep = np.array([crop_length(n, self.fraction) for n in full])
         starts = self.generator.integers(0, full - keep + 1)
-        x, mask = pad_batch(chosen, starts, keep)
+        x, mask = pad_batch(chosen, starts, keep, bucket=self.bucket)
         return (x, mask), self.labels[indices]
 
 

@@ -16,6 +16,7 @@ from sklearn.utils import check_array as sk_check_array
 from lstmkit._validation import check_array, check_sequences
 
 __all__ = [
+    "bucket_width",
     "crop_length",
     "fit_scale",
     "pad_batch",
@@ -117,17 +118,41 @@ def crop_length(length: int, fraction: float) -> int:
     return max(1, min(length, math.ceil(fraction * length)))
 
 
+def bucket_width(steps: int) -> int:
+    """The smallest power of two, or 1.5 times one, that holds ``steps`` steps.
+
+    Padding batches of series of many lengths to these widths gives a few batch shapes
+    instead of one per length: JAX compiles the training step once per shape.
+
+    >>> [bucket_width(n) for n in (1, 5, 7, 17, 25, 100, 270)]
+    [1, 6, 8, 24, 32, 128, 384]
+    """
+    width = 1
+    while width < steps:
+        power = 1 << (width.bit_length() - 1)  # the largest power of two <= width
+        width = power * 3 // 2 if width == power and power >= 2 else 2 * power
+    return width
+
+
 def pad_batch(
     sequences: list[np.ndarray],
     starts: np.ndarray | None = None,
     lengths: np.ndarray | None = None,
+    *,
+    bucket: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Right-pad (optionally cropped) sequences to ``(b, S, F)`` with a ``(b, S)`` mask."""
+    """Right-pad (optionally cropped) sequences to ``(b, S, F)`` with a ``(b, S)`` mask.
+
+    ``S`` is the longest length, or with ``bucket=True`` the :func:`bucket_width` that
+    holds it.
+    """
     if starts is None:
         starts = np.zeros(len(sequences), dtype=int)
     if lengths is None:
         lengths = np.array([len(s) for s in sequences])
     width = int(max(lengths))
+    if bucket:
+        width = bucket_width(width)
     features = sequences[0].shape[1]
     batch = np.zeros((len(sequences), width, features), dtype=np.float32)
     mask = np.zeros((len(sequences), width), dtype=bool)

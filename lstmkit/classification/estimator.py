@@ -75,6 +75,8 @@ class LongSequenceClassifier(ClassifierMixin, BaseEstimator):
             then expects 2-D arrays of as many steps (other lengths: 3-D or a list).
         recipe_: the recipe used. window_: steps summarized per input step of the network.
         validation_fraction_: the share held out (``"auto"`` resolved).
+        bucket_: whether batches are padded to a few widths (on JAX, for series of
+            several lengths: JAX compiles once per batch shape).
         validation_scores_: each member's validation accuracy at its best epoch (on the
             training set itself when nothing was held out, or too few series to).
         models_: the fitted Keras models. epochs_: epochs each member trained.
@@ -166,6 +168,10 @@ class LongSequenceClassifier(ClassifierMixin, BaseEstimator):
             held_out = AUTO_VALIDATION_FRACTION * len(series)
             enough = held_out >= MIN_VALIDATION_PER_CLASS * len(self.classes_)
             self.validation_fraction_ = AUTO_VALIDATION_FRACTION if enough else 0.0
+        # JAX compiles the training step once per batch shape: with series of many
+        # lengths, pad batches to a few widths (without it PLAID's first epoch compiled
+        # for over a minute). TensorFlow traces shapes loosely and needs no padding.
+        self.bucket_ = keras.backend.backend() == "jax" and len(set(lengths)) > 1
         self.scale_ = prep.fit_scale(series)
         seed = self.random_state
         if seed is None:
@@ -228,8 +234,9 @@ class LongSequenceClassifier(ClassifierMixin, BaseEstimator):
         spec = RECIPES[self.recipe_]
         model = build_network(features[0].shape[1], len(self.classes_), use_lstm=self.use_lstm)
         data = CropDataset([features[i] for i in train], labels[train], fraction=spec["crop"],
-                           batch_size=min(self.batch_size, len(train)), seed=seed)
-        x_valid = prep.pad_batch([features[i] for i in valid])
+                           batch_size=min(self.batch_size, len(train)), seed=seed,
+                           bucket=self.bucket_)
+        x_valid = prep.pad_batch([features[i] for i in valid], bucket=self.bucket_)
         patience = max(5, min(40, self.max_epochs // 5))
         budget = BudgetCallback(deadline, verbose=self.verbose,
                                 every=1 if self.verbose == 2 else 10,
@@ -276,7 +283,7 @@ class LongSequenceClassifier(ClassifierMixin, BaseEstimator):
             views.append((np.round((full - crop) * k / (TEST_CROPS - 1)).astype(int), crop))
         total = np.zeros((len(features), len(self.classes_)))
         for starts, keep in views:
-            x, mask = prep.pad_batch(features, starts, keep)
+            x, mask = prep.pad_batch(features, starts, keep, bucket=self.bucket_)
             for model in self.models_:
                 total += np.asarray(model.predict([x, mask], batch_size=64, verbose=0))
         return total / (len(views) * len(self.models_))

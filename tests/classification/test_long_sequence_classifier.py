@@ -4,6 +4,7 @@ import pickle
 import time
 
 import joblib
+import keras
 import numpy as np
 import pytest
 from classifier_cases import make_series, tiny
@@ -18,6 +19,7 @@ def test_learns_a_simple_task_and_exposes_fitted_attributes():
     assert clf.score(x, y) >= 0.9
     assert clf.n_features_in_ == 60 and clf.n_channels_ == 1
     assert clf.recipe_ == "lstm_fcn" and len(clf.models_) == 1
+    assert not clf.bucket_  # one length: one batch shape without padding to a bucket
     np.testing.assert_array_equal(clf.classes_, [0, 1])
 
 
@@ -34,6 +36,8 @@ def test_variable_length_series_and_channels():
     x, y = make_series(n=24, steps=50, channels=3)
     ragged = [row[: 20 + (i % 5) * 6] for i, row in enumerate(x)]
     clf = tiny(max_epochs=2).fit(ragged, y)
+    # Batches padded to a few widths on JAX, which compiles once per batch shape.
+    assert clf.bucket_ == (keras.backend.backend() == "jax")
     assert clf.predict_proba(ragged).shape == (24, 2)
     assert not hasattr(clf, "n_features_in_")
     with pytest.raises(ValueError, match="3 channels"):

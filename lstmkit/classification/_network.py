@@ -19,12 +19,11 @@ import keras
 import numpy as np
 
 from lstmkit._batching import IndexBatchDataset
-from lstmkit.classification._preprocess import crop_length, pad_batch
+from lstmkit.classification._preprocess import bucket_width, crop_length, pad_batch
 from lstmkit.layers.attention import AttentionPooling
+from lstmkit.padding.bucketing import bucket_by_length, vary_second_batch
 
 __all__ = ["BudgetCallback", "CropDataset", "build_network"]
-
-SORTED_CHUNK = 8  # batches sorted by length together (CropDataset, several lengths)
 
 
 def _normalization(kind: str, name: str) -> keras.layers.Layer:
@@ -87,10 +86,11 @@ class CropDataset(IndexBatchDataset):
     Each epoch every sequence is seen once, through a crop of ``ceil(fraction * S_i)``
     steps at a random start, padded on the right with a mask: the model learns from
     shifted views of each series, and prediction averages several evenly spaced crops.
+    When the lengths differ, each epoch's batches come from
+    ``lstmkit.padding.bucket_by_length`` (similar lengths together, ties and batch order
+    shuffled): they pad little (PLAID's series run from 100 to 1,344 steps).
     ``bucket=True`` pads each batch to a ``bucket_width`` (a few batch shapes for
-    sequences of many lengths). When the lengths differ, each epoch's shuffled order is
-    sorted by length and cut into batches whose order is shuffled: batches of similar
-    lengths pad little (PLAID's series run from 100 to 1,344 steps).
+    sequences of many lengths).
     """
 
     def __init__(
@@ -109,29 +109,29 @@ class CropDataset(IndexBatchDataset):
         self.fraction = fraction
         self.bucket = bucket
         self.lengths = np.array([len(sequence) for sequence in sequences])
+        self.batches: list[np.ndarray] | None = None
         super().__init__(
             num_items=len(sequences), batch_size=batch_size, shuffle=shuffle, seed=seed
         )
 
+    def batch_indices(self, index: int) -> np.ndarray:
+        """The indices of batch ``index``: bucketed by length when the lengths differ."""
+        if self.batches is None:
+            return super().batch_indices(index)
+        return self.batches[index]
+
     def on_epoch_end(self) -> None:
         """Draw the next epoch's order; with several lengths, batches of similar lengths."""
         super().on_epoch_end()
-        if self.order is None or len(set(self.lengths)) == 1:
-            return
-        # The shuffled order, cut into chunks of SORTED_CHUNK batches, each sorted by
-        # length (stable: ties keep their random order) and cut into batches; the full
-        # batches then go in random order and the short one (if any) stays last, where
-        # batch positions expect it. Which series share a batch still changes each epoch.
-        full = len(self.order) // self.batch_size * self.batch_size
-        chunk = SORTED_CHUNK * self.batch_size
-        head = self.order[:full].copy()
-        for start in range(0, full, chunk):
-            part = head[start : start + chunk]
-            head[start : start + chunk] = part[np.argsort(self.lengths[part], kind="stable")]
-        batches = head.reshape(-1, self.batch_size)
-        self.order = np.concatenate(
-            [batches[self.generator.permutation(len(batches))].ravel(), self.order[full:]]
-        )
+        self.batches = None
+        if self.order is None or len(self) < 2 or len(set(self.lengths)) == 1:
+            return  # one batch or one length: nothing to group
+        batches = bucket_by_length(self.lengths, batch_size=self.batch_size, shuffle=True,
+                                   seed=int(self.generator.integers(2**32)))
+        widths = [crop_length(int(self.lengths[batch].max()), self.fraction) for batch in batches]
+        if self.bucket:
+            widths = [bucket_width(width) for width in widths]
+        self.batches = vary_second_batch(batches, widths)
 
     def make_batch(self, indices: np.ndarray) -> Any:
         chosen = [self.sequences[i] for i in indices]

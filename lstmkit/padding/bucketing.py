@@ -169,6 +169,21 @@ def padding_fraction(
     return (total_steps - real_steps) / total_steps
 
 
+def vary_second_batch(batches: list[np.ndarray], widths: list[int]) -> list[np.ndarray]:
+    """``batches`` with the second one of another padded width than the first, if any is.
+
+    Keras fixes a ``PyDataset``'s batch shapes on TensorFlow from its first two batches:
+    if both had the same width, every batch of another width would fail in ``fit``.
+    Swapping in a batch of another width as the second one keeps the time axis variable.
+    ``widths`` holds each batch's padded width; the list is reordered in place.
+    """
+    if len(batches) > 2 and widths[0] == widths[1]:
+        other = next((i for i in range(2, len(batches)) if widths[i] != widths[0]), None)
+        if other is not None:
+            batches[1], batches[other] = batches[other], batches[1]
+    return batches
+
+
 class BucketDataset(IndexBatchDataset):
     """Padded batches of similar-length sequences, for ``model.fit``.
 
@@ -283,12 +298,6 @@ class BucketDataset(IndexBatchDataset):
             batches = bucket_by_length(
                 self.lengths, batch_size=self.batch_size, shuffle=True, seed=seed
             )
-        # Keras fixes a PyDataset's batch shapes from its first two batches: if both had
-        # the same length, every longer batch would fail in `fit`. Swap in a batch of
-        # another length as the second one so that Keras sees a variable time axis.
-        longest = [int(self.lengths[batch].max()) for batch in batches]
-        if len(batches) > 2 and longest[0] == longest[1]:
-            other = next((i for i in range(2, len(batches)) if longest[i] != longest[0]), None)
-            if other is not None:
-                batches[1], batches[other] = batches[other], batches[1]
-        self.batches = batches
+        self.batches = vary_second_batch(
+            batches, [int(self.lengths[batch].max()) for batch in batches]
+        )

@@ -149,7 +149,6 @@ for stack in $STACKS; do
         exit 2
     fi
 done
-wait_for_background_env
 # One closing line over all runs, after every pytest summary ("total: N passed, N failed").
 .venv/bin/python - "$REPORTS" <<'PY'
 import sys

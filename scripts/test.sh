@@ -14,8 +14,11 @@
 #      On JAX it also executes the notebooks in JAX_NOTEBOOKS under nbval: the same checked
 #      outputs as on TensorFlow. LSTMKIT_NEWEST_BACKEND=tensorflow runs this part on
 #      TensorFlow instead (without those notebooks).
-#   3. The newest stack on TensorFlow, one process: the static site and its browser test,
-#      and the workers on PostgreSQL and a journal file (SERIAL below).
+#   3. The newest stack on TensorFlow, one process each: the static site and its browser
+#      test (BESIDE below), which runs beside run 2 (one process that waits on Sphinx,
+#      Chromium and a local server leaves a core free), and after run 2 the workers on
+#      PostgreSQL and a journal file (SERIAL below), alone: their heartbeat timings need a
+#      machine that is not also running two other test processes.
 #   4. The newest stack on Keras's PyTorch backend (requirements-torch.txt): the suite
 #      except what PyTorch cannot run or what would not fit (NOT_ON_TORCH below).
 #      LSTMKIT_TORCH=0 skips it, and PyTorch's install.
@@ -38,21 +41,22 @@ fi
 TORCH="${LSTMKIT_TORCH:-1}"
 [ "$TORCH" = 1 ] && export LSTMKIT_NEWEST_EXTRAS="requirements-torch.txt"
 source "$(dirname "${BASH_SOURCE[0]}")/_environment.sh"
-# Stack-independent checks run once, in run 2 (ONCE); the website and the
-# PostgreSQL/journal worker tests run in run 3 (SERIAL: they share build folders and
-# servers, so they run in one process).
+# Stack-independent checks run once, in run 2 (ONCE); the website (BESIDE) and the
+# PostgreSQL/journal worker tests (SERIAL) run in run 3, each in one process (the site's
+# tests share a build folder and a server).
 ONCE=(tests/test_lint.py tests/test_notebook_hygiene.py tests/test_packaging.py
       tests/test_fuzz_public_api.py)
-SERIAL=(tests/site tests/tuning/test_workers.py)
+BESIDE=(tests/site)
+SERIAL=(tests/tuning/test_workers.py)
 # The classifier's tests and scikit-learn estimator checks run only in run 2.
 NEWEST_ONLY=(tests/classification)
 # Notebooks run a second time, on JAX, in run 2, against the same committed outputs. Every
-# notebook passes on JAX (the README gives the whole series' time on each backend); these
-# two fit the time budget and run the code that differs by backend: input gradients
-# through the backend's own autodiff (01) and stateful generation with
-# lk.tbptt.carry_states (19). The others would add minutes; the unit tests of run 2
-# (tests/tbptt, tests/diagnostics, the data tools) cover their library code on JAX.
-JAX_NOTEBOOKS=(notebooks/01_lstm_from_scratch.ipynb notebooks/19_text_generation.ipynb)
+# notebook passes on JAX (the README gives the whole series' time on each backend); 01
+# fits the time budget and runs code that differs by backend (input gradients through the
+# backend's own autodiff). The others would add minutes; the unit tests of run 2
+# (tests/tbptt with lk.tbptt.carry_states, tests/diagnostics, the data tools) cover their
+# library code on JAX.
+JAX_NOTEBOOKS=(notebooks/01_lstm_from_scratch.ipynb)
 # Every notebook, longest first (the runtime each measured of itself, in
 # notebooks/results/), and ahead of the unit tests: two workers then end together, the
 # short test files filling the end, instead of one worker waiting out a long notebook
@@ -86,8 +90,12 @@ for path in "${ONCE[@]}"; do
 done
 SKIP_SERIAL=()
 RUN_SERIAL=()
+RUN_BESIDE=()
 for path in "${SERIAL[@]}"; do
     [ -e "$path" ] && SKIP_SERIAL+=(--ignore "$path") && RUN_SERIAL+=("$path")
+done
+for path in "${BESIDE[@]}"; do
+    [ -e "$path" ] && SKIP_SERIAL+=(--ignore "$path") && RUN_BESIDE+=("$path")
 done
 SKIP_NEWEST_ONLY=()
 for path in "${NEWEST_ONLY[@]}"; do
@@ -122,14 +130,29 @@ for stack in $STACKS; do
         [ "$backend" = tensorflow ] || skip+=("${SKIP_TENSORFLOW_ONLY[@]}")
         notebooks=()
         [ "$backend" = jax ] && notebooks=("${JAX_NOTEBOOKS[@]}")
+        # Run 3's site tests, in the background beside run 2; their output follows run 2's.
+        site_pid=""
+        if [ ${#RUN_BESIDE[@]} -gt 0 ]; then
+            KERAS_BACKEND=tensorflow .venv/bin/python -m pytest "${RUN_BESIDE[@]}" \
+                --durations=10 --junitxml "$REPORTS/newest-site.xml" "$@" \
+                > "$REPORTS/site.log" 2>&1 &
+            site_pid=$!
+        fi
         echo "==> [newest stack, $backend] unit tests, doctests, estimator checks, ONCE checks"
         KERAS_BACKEND=$backend .venv/bin/python scripts/colab_setup.py --versions
         KERAS_BACKEND=$backend .venv/bin/python -m pytest "${notebooks[@]}" tests lstmkit \
             "${skip[@]}" "${PARALLEL[@]}" --nbval-lax --nbval-current-env \
             --nbval-sanitize-with tests/nbval_sanitize.cfg --durations=10 \
             --junitxml "$REPORTS/newest-$backend.xml" "$@" || status=1
-        echo "==> [newest stack, tensorflow] the site and its browser test, the workers"
-        # Exit code 5 means that extra arguments (-k ...) selected none of these: not a failure.
+        echo "==> [newest stack, tensorflow] the site and its browser test (ran beside run 2)"
+        if [ -n "$site_pid" ]; then
+            # Exit code 5: extra arguments (-k ...) selected none of these, not a failure.
+            wait "$site_pid"
+            code=$?
+            cat "$REPORTS/site.log"
+            [ "$code" -eq 0 ] || [ "$code" -eq 5 ] || status=1
+        fi
+        echo "==> [newest stack, tensorflow] the workers on PostgreSQL and a journal file"
         KERAS_BACKEND=tensorflow .venv/bin/python -m pytest "${RUN_SERIAL[@]}" \
             --durations=10 --junitxml "$REPORTS/newest-once.xml" "$@" \
             || { [ $? -eq 5 ] || status=1; }

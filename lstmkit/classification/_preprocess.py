@@ -18,6 +18,7 @@ from lstmkit._validation import check_array, check_sequences
 __all__ = [
     "bucket_width",
     "crop_length",
+    "fill_last_batch",
     "fit_scale",
     "pad_batch",
     "summarize",
@@ -160,6 +161,29 @@ def pad_batch(
         batch[row, :length] = sequence[start : start + length]
         mask[row, :length] = True
     return batch, mask
+
+
+def fill_last_batch(arrays: tuple[np.ndarray, ...], batch_size: int) -> tuple[np.ndarray, ...]:
+    """Repeat the first row of each array until the row count is a multiple of ``batch_size``.
+
+    JAX compiles a step once per batch shape, so a smaller last batch costs one more
+    compilation in every fit and every prediction. The caller slices the copies off
+    (predictions) or gives them a sample weight of 0 (validation). The arrays passed in are
+    not modified.
+
+    Example:
+        >>> import numpy as np
+        >>> x, mask = np.arange(10.0).reshape(5, 2), np.ones((5, 2), dtype=bool)
+        >>> filled_x, filled_mask = fill_last_batch((x, mask), 4)
+        >>> filled_x.shape, filled_mask.shape, bool((filled_x[5:] == x[0]).all()), x.shape
+        ((8, 2), (8, 2), True, (5, 2))
+        >>> fill_last_batch((x,), 5)[0] is x  # already whole batches: nothing to copy
+        True
+    """
+    extra = -len(arrays[0]) % batch_size
+    if extra == 0:
+        return arrays
+    return tuple(np.concatenate([a, np.repeat(a[:1], extra, axis=0)]) for a in arrays)
 
 
 def check_feature_values(features: list[np.ndarray], name: str) -> None:

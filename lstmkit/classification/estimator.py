@@ -33,6 +33,14 @@ __all__ = ["RECIPES", "LongSequenceClassifier"]
 AUTO_VALIDATION_FRACTION = 0.2
 MIN_VALIDATION_PER_CLASS = 5
 TEST_CROPS = 5
+# Batch sizes of prediction and of the validation pass inside fit.
+PREDICT_BATCH = 64
+VALIDATION_BATCH = 32
+
+
+def _one_shape_per_width() -> bool:
+    """Whether to fill last batches: JAX compiles each batch shape (TensorFlow does not)."""
+    return keras.backend.backend() == "jax"
 
 
 class LongSequenceClassifier(ClassifierMixin, BaseEstimator):
@@ -236,7 +244,17 @@ class LongSequenceClassifier(ClassifierMixin, BaseEstimator):
         data = CropDataset([features[i] for i in train], labels[train], fraction=spec["crop"],
                            batch_size=min(self.batch_size, len(train)), seed=seed,
                            bucket=self.bucket_)
-        x_valid = prep.pad_batch([features[i] for i in valid], bucket=self.bucket_)
+        x_valid, mask_valid = prep.pad_batch([features[i] for i in valid], bucket=self.bucket_)
+        validation: tuple = ((x_valid, mask_valid), labels[valid])
+        if _one_shape_per_width():
+            # One validation shape per fit: the last batch filled with copies weighted 0.
+            # (The loss's batch average then counts the copies: val_loss is scaled by the
+            # same factor every epoch, which leaves the best epoch where it was.)
+            weights = np.ones(len(valid), dtype=np.float32)
+            *inputs, target, weights = prep.fill_last_batch(
+                (x_valid, mask_valid, labels[valid], weights), VALIDATION_BATCH)
+            weights[len(valid):] = 0.0
+            validation = (tuple(inputs), target, weights)
         patience = max(5, min(40, self.max_epochs // 5))
         budget = BudgetCallback(deadline, verbose=self.verbose,
                                 every=1 if self.verbose == 2 else 10,
@@ -247,8 +265,8 @@ class LongSequenceClassifier(ClassifierMixin, BaseEstimator):
                                               min_lr=1e-5),
             keras.callbacks.EarlyStopping("val_loss", patience=patience, restore_best_weights=True),
         ]
-        model.fit(data, validation_data=(x_valid, labels[valid]), epochs=self.max_epochs,
-                  callbacks=callbacks, verbose=0)
+        model.fit(data, validation_data=validation, validation_batch_size=VALIDATION_BATCH,
+                  epochs=self.max_epochs, callbacks=callbacks, verbose=0)
         self.models_.append(model)
         self.epochs_.append(budget.epochs_run)
         if member == 0:
@@ -284,8 +302,11 @@ class LongSequenceClassifier(ClassifierMixin, BaseEstimator):
         total = np.zeros((len(features), len(self.classes_)))
         for starts, keep in views:
             x, mask = prep.pad_batch(features, starts, keep, bucket=self.bucket_)
+            if _one_shape_per_width():  # one batch shape per width; the copies are cut off
+                x, mask = prep.fill_last_batch((x, mask), PREDICT_BATCH)
             for model in self.models_:
-                total += np.asarray(model.predict([x, mask], batch_size=64, verbose=0))
+                probabilities = model.predict([x, mask], batch_size=PREDICT_BATCH, verbose=0)
+                total += np.asarray(probabilities)[: len(features)]
         return total / (len(views) * len(self.models_))
 
     def predict(self, X: Any) -> np.ndarray:

@@ -19,11 +19,54 @@ import keras
 import numpy as np
 
 from lstmkit._batching import IndexBatchDataset
-from lstmkit.classification._preprocess import bucket_width, crop_length, pad_batch
+from lstmkit.classification._preprocess import bucket_width, crop_length, fill_last_batch, pad_batch
 from lstmkit.layers.attention import AttentionPooling
 from lstmkit.padding.bucketing import bucket_by_length, vary_second_batch
 
-__all__ = ["BudgetCallback", "CropDataset", "build_network"]
+__all__ = ["BudgetCallback", "CropDataset", "build_network", "predict_views", "validation_data"]
+
+# Batch sizes of prediction and of the validation pass inside fit.
+PREDICT_BATCH = 64
+VALIDATION_BATCH = 32
+
+
+def fills_last_batch() -> bool:
+    """Whether to fill last batches: JAX compiles each batch shape (TensorFlow does not)."""
+    return keras.backend.backend() == "jax"
+
+
+def validation_data(sequences: list[np.ndarray], labels: np.ndarray, *, bucket: bool) -> tuple:
+    """``fit``'s ``validation_data`` (batches of ``VALIDATION_BATCH``).
+
+    On JAX the last batch is filled with copies weighted 0: one validation shape per fit.
+    The loss's batch average counts the copies, so ``val_loss`` is scaled by the same
+    factor every epoch, which leaves the best epoch where it was.
+    """
+    x, mask = pad_batch(sequences, bucket=bucket)
+    if not fills_last_batch():
+        return (x, mask), labels
+    weights = np.ones(len(labels), dtype=np.float32)
+    x, mask, filled, weights = fill_last_batch((x, mask, labels, weights), VALIDATION_BATCH)
+    weights[len(labels):] = 0.0
+    return (x, mask), filled, weights
+
+
+def predict_views(models: list[keras.Model], sequences: list[np.ndarray],
+                  views: list[tuple[np.ndarray, np.ndarray]], *, bucket: bool) -> np.ndarray:
+    """Every model's probabilities on every view ``(starts, lengths)``, summed.
+
+    On JAX each view's last batch is filled with copies (one batch shape per width), which
+    are cut off again.
+    """
+    total = 0.0
+    for starts, keep in views:
+        x, mask = pad_batch(sequences, starts, keep, bucket=bucket)
+        if fills_last_batch():
+            x, mask = fill_last_batch((x, mask), PREDICT_BATCH)
+        for model in models:
+            probabilities = model.predict([x, mask], batch_size=PREDICT_BATCH, verbose=0)
+            total = total + np.asarray(probabilities)[: len(sequences)]
+    return total
 
 
 def _normalization(kind: str, name: str) -> keras.layers.Layer:

@@ -11,6 +11,7 @@ import math
 from typing import Any
 
 import numpy as np
+from sklearn.model_selection import StratifiedShuffleSplit
 from sklearn.utils import check_array as sk_check_array
 
 from lstmkit._validation import check_array, check_sequences
@@ -20,6 +21,7 @@ __all__ = [
     "crop_length",
     "fill_last_batch",
     "fit_scale",
+    "holdout_split",
     "pad_batch",
     "summarize",
     "to_series_list",
@@ -184,6 +186,17 @@ def fill_last_batch(arrays: tuple[np.ndarray, ...], batch_size: int) -> tuple[np
     if extra == 0:
         return arrays
     return tuple(np.concatenate([a, np.repeat(a[:1], extra, axis=0)]) for a in arrays)
+
+
+def holdout_split(labels: np.ndarray, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Stratified ``(train, valid)`` indices; every series in both when too few to hold out."""
+    counts = np.bincount(labels)
+    size = int(round(fraction * len(labels)))
+    everything = np.arange(len(labels))
+    if size < len(counts) or len(labels) - size < len(counts) or counts.min() < 2:
+        return everything, everything  # too few series to hold some out
+    splitter = StratifiedShuffleSplit(n_splits=1, test_size=size, random_state=seed)
+    return next(splitter.split(everything, labels))
 
 
 def check_feature_values(features: list[np.ndarray], name: str) -> None:

@@ -8,7 +8,6 @@ from typing import Any
 import keras
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.model_selection import StratifiedShuffleSplit
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 from threadpoolctl import threadpool_limits
@@ -17,11 +16,14 @@ from lstmkit._validation import check_bool, check_float, check_int, check_option
 from lstmkit.classification import _kernels
 from lstmkit.classification import _preprocess as prep
 from lstmkit.classification._network import (
+    VALIDATION_BATCH,
     BudgetCallback,
     CropDataset,
     build_network,
     model_from_bytes,
     model_to_bytes,
+    predict_views,
+    validation_data,
 )
 from lstmkit.classification._preprocess import RECIPES, SHORT_SERIES
 
@@ -33,14 +35,6 @@ __all__ = ["RECIPES", "LongSequenceClassifier"]
 AUTO_VALIDATION_FRACTION = 0.2
 MIN_VALIDATION_PER_CLASS = 5
 TEST_CROPS = 5
-# Batch sizes of prediction and of the validation pass inside fit.
-PREDICT_BATCH = 64
-VALIDATION_BATCH = 32
-
-
-def _one_shape_per_width() -> bool:
-    """Whether to fill last batches: JAX compiles each batch shape (TensorFlow does not)."""
-    return keras.backend.backend() == "jax"
 
 
 class LongSequenceClassifier(ClassifierMixin, BaseEstimator):
@@ -226,35 +220,17 @@ class LongSequenceClassifier(ClassifierMixin, BaseEstimator):
         prep.check_feature_values(out, "X")
         return out
 
-    def _split(self, labels: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
-        counts = np.bincount(labels)
-        size = int(round(self.validation_fraction_ * len(labels)))
-        everything = np.arange(len(labels))
-        if size < len(counts) or len(labels) - size < len(counts) or counts.min() < 2:
-            return everything, everything  # too few series to hold some out
-        splitter = StratifiedShuffleSplit(n_splits=1, test_size=size, random_state=seed)
-        return next(splitter.split(everything, labels))
-
     def _fit_member(self, features: list[np.ndarray], labels: np.ndarray, seed: int,
                     member: int, deadline: float) -> None:
         keras.utils.set_random_seed(seed)
-        train, valid = self._split(labels, seed)
+        train, valid = prep.holdout_split(labels, self.validation_fraction_, seed)
         spec = RECIPES[self.recipe_]
         model = build_network(features[0].shape[1], len(self.classes_), use_lstm=self.use_lstm)
         data = CropDataset([features[i] for i in train], labels[train], fraction=spec["crop"],
                            batch_size=min(self.batch_size, len(train)), seed=seed,
                            bucket=self.bucket_)
-        x_valid, mask_valid = prep.pad_batch([features[i] for i in valid], bucket=self.bucket_)
-        validation: tuple = ((x_valid, mask_valid), labels[valid])
-        if _one_shape_per_width():
-            # One validation shape per fit: the last batch filled with copies weighted 0.
-            # (The loss's batch average then counts the copies: val_loss is scaled by the
-            # same factor every epoch, which leaves the best epoch where it was.)
-            weights = np.ones(len(valid), dtype=np.float32)
-            *inputs, target, weights = prep.fill_last_batch(
-                (x_valid, mask_valid, labels[valid], weights), VALIDATION_BATCH)
-            weights[len(valid):] = 0.0
-            validation = (tuple(inputs), target, weights)
+        validation = validation_data([features[i] for i in valid], labels[valid],
+                                     bucket=self.bucket_)
         patience = max(5, min(40, self.max_epochs // 5))
         budget = BudgetCallback(deadline, verbose=self.verbose,
                                 every=1 if self.verbose == 2 else 10,
@@ -299,14 +275,7 @@ class LongSequenceClassifier(ClassifierMixin, BaseEstimator):
         views = [(np.zeros(len(full), dtype=int), full)]
         for k in range(TEST_CROPS):
             views.append((np.round((full - crop) * k / (TEST_CROPS - 1)).astype(int), crop))
-        total = np.zeros((len(features), len(self.classes_)))
-        for starts, keep in views:
-            x, mask = prep.pad_batch(features, starts, keep, bucket=self.bucket_)
-            if _one_shape_per_width():  # one batch shape per width; the copies are cut off
-                x, mask = prep.fill_last_batch((x, mask), PREDICT_BATCH)
-            for model in self.models_:
-                probabilities = model.predict([x, mask], batch_size=PREDICT_BATCH, verbose=0)
-                total += np.asarray(probabilities)[: len(features)]
+        total = predict_views(self.models_, features, views, bucket=self.bucket_)
         return total / (len(views) * len(self.models_))
 
     def predict(self, X: Any) -> np.ndarray:

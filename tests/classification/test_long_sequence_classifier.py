@@ -117,12 +117,12 @@ def test_time_budget_is_respected():
 def test_filled_last_batches_give_the_same_probabilities(monkeypatch):
     # On JAX the last batch of a prediction is filled with copies of the first series (one
     # compiled shape per width); the copies are cut off and change nothing.
-    from lstmkit.classification import estimator
+    from lstmkit.classification import _network
 
     x, y = make_series(n=70)  # 70 series: batches of 64 and 6
-    monkeypatch.setattr(estimator, "_one_shape_per_width", lambda: True)
+    monkeypatch.setattr(_network, "fills_last_batch", lambda: True)
     clf = tiny(max_epochs=2).fit(x, y)
     filled = clf.predict_proba(x)
-    monkeypatch.setattr(estimator, "_one_shape_per_width", lambda: False)
+    monkeypatch.setattr(_network, "fills_last_batch", lambda: False)
     assert filled.shape == (70, 2)
     np.testing.assert_allclose(filled, clf.predict_proba(x), atol=1e-6)
